@@ -1,0 +1,97 @@
+/** preview, up, refresh, destroy: plan in one pass, confirm on a terminal, apply in another. */
+import { DrydockError } from "../../engine/errors.js";
+import type { PassRequest, PassResult } from "../../engine/pass.js";
+import { runPassInWorker } from "../../engine/run-worker.js";
+import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
+import { confirm } from "../prompt.js";
+import { EventsFileReporter } from "../render/events-file.js";
+import { JsonReporter, PlainReporter, TeeReporter, type Reporter } from "../render/plain.js";
+import { TtyReporter } from "../render/tty.js";
+
+export interface OperationFlags {
+  readonly diff?: boolean;
+  readonly expectNoChanges?: boolean;
+  readonly refresh?: boolean;
+  readonly target?: string[];
+  readonly targetDependents?: boolean;
+  readonly parallel?: number;
+  readonly events?: string;
+}
+
+type Kind = "preview" | "up" | "refresh" | "destroy";
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, title: string): Reporter {
+  const parts: Reporter[] = [];
+  if (g.json) parts.push(new JsonReporter(out));
+  else {
+    const plain = new PlainReporter({ showDiffs: Boolean(f.diff), write: out });
+    parts.push(!dryRun && process.stdout.isTTY ? new TtyReporter(title, plain) : plain);
+  }
+  if (f.events) parts.push(new EventsFileReporter(f.events));
+  return new TeeReporter(parts);
+}
+
+async function pass(req: PassRequest, rep: Reporter): Promise<PassResult> {
+  try {
+    return await runPassInWorker(req, (e) => rep.event(e));
+  } finally {
+    await rep.close();
+  }
+}
+
+/** Prints a pass's errors; returns the exit code (2 for bad input or a failing program, else 1). */
+function failed(r: PassResult, g: GlobalOptions): number {
+  for (const e of r.errors) {
+    if (g.json) out(JSON.stringify({ type: "error", kind: e.kind, message: e.message }));
+    process.stderr.write(`error: ${e.message}\n`);
+  }
+  return r.errors.some((e) => e.kind === "input" || e.kind === "program") ? 2 : 1;
+}
+
+export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFlags): Promise<number> {
+  const ctx = await openProject(g);
+  const stack = await resolveStack(ctx);
+  const parallel = f.parallel ?? 16;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new DrydockError("input", `--parallel must be a whole number ≥ 1 (got ${String(f.parallel)})`);
+  const base = {
+    kind: kind === "preview" || kind === "up" ? "update" : kind,
+    operation: kind,
+    projectDir: ctx.project.dir,
+    stack,
+    passphrase: passphrase(g),
+    parallel,
+    targets: f.target,
+    targetDependents: f.targetDependents,
+    refresh: f.refresh,
+  } as const;
+  const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
+  try {
+    const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
+    // up always plans first, so bad input is found before anything is touched.
+    if (kind === "preview" || kind === "up" || interactive) {
+      const plan = await pass({ ...base, dryRun: true }, reporter(g, f, true, ""));
+      if (plan.errors.length) return failed(plan, g);
+      if (f.expectNoChanges && plan.changes) {
+        process.stderr.write("error: no changes were expected, but the plan has changes\n");
+        return 1;
+      }
+      if (kind === "preview") return 0;
+      if (interactive && !(await confirm(`Do you want to perform this ${kind}?`))) {
+        out("Cancelled: nothing was changed.");
+        return 1;
+      }
+    }
+    const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
+    const r = await pass({ ...base, dryRun: false }, reporter(g, f, false, `${verb} stack ${stack}`));
+    if (r.errors.length) return failed(r, g);
+    if (f.expectNoChanges && r.changes) {
+      process.stderr.write("error: no changes were expected, but changes were made\n");
+      return 1;
+    }
+    return 0;
+  } finally {
+    await lock?.release();
+  }
+}

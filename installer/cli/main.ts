@@ -1,0 +1,108 @@
+/** drydock's command line. Exit codes: 0 done, 1 failed, 2 bad input or usage. */
+import { Command, CommanderError, Option } from "commander";
+import { DrydockError } from "../engine/errors.js";
+import type { GlobalOptions } from "./context.js";
+import { configGet, configLs, configRm, configSet } from "./commands/config.js";
+import { runOperation, type OperationFlags } from "./commands/operations.js";
+import { stackInit, stackLs, stackOutput, stackRm, stackSelect, stackUnlock } from "./commands/stack.js";
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new DrydockError("input", `--parallel must be a whole number ≥ 1 (got "${v}")`);
+  return n;
+};
+
+let exitCode = 0;
+const run =
+  <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+  async (...args: A): Promise<void> => {
+    exitCode = await fn(...args);
+  };
+
+function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+function operation(program: Command, name: "preview" | "up" | "refresh" | "destroy", description: string): Command {
+  const c = program
+    .command(name)
+    .description(description)
+    .option("--expect-no-changes", "fail (exit 1) if anything would change")
+    .option("--diff", "show full property diffs")
+    .option("--events <file>", "also write the JSON event stream to a file")
+    .option("--parallel <n>", "how many steps may run at once (default 16)", int)
+    .option("-t, --target <urn>", "only act on this resource (repeatable)", collect)
+    .option("--target-dependents", "also act on resources that depend on the targets");
+  if (name === "preview" || name === "up") c.option("--refresh", "refresh state from the real world first");
+  return c.action(run(async (flags: OperationFlags, cmd: Command) => runOperation(name, globals(cmd), flags)));
+}
+
+const program = new Command("drydock")
+  .description("Pulumi-style infrastructure as TypeScript: preview, up, refresh, destroy")
+  .version("0.1.0")
+  .option("-C, --cwd <dir>", "the project folder (default: the current one, or a parent holding drydock.yaml)")
+  .option("-s, --stack <name>", "the stack to use (default: the selected one)")
+  .option("-y, --yes", "do not ask for confirmation")
+  .option("--json", "machine-readable output")
+  .option("--passphrase-file <file>", "read the secrets passphrase from a file (else DRYDOCK_PASSPHRASE)")
+  .exitOverride()
+  .showHelpAfterError();
+
+operation(program, "preview", "show what up would change, without changing anything");
+operation(program, "up", "create or update the stack's resources to match the program");
+operation(program, "refresh", "read every resource back and adopt drift into state");
+operation(program, "destroy", "delete every resource of the stack, in reverse dependency order");
+
+const stack = program.command("stack").description("manage stacks");
+stack.command("init <name>").description("create a stack and select it").action(run((name: string, _o, c: Command) => stackInit(name, globals(c))));
+stack.command("ls").description("list stacks").action(run((_o, c: Command) => stackLs(globals(c))));
+stack.command("select <name>").description("select the stack commands use").action(run((name: string, _o, c: Command) => stackSelect(name, globals(c))));
+stack
+  .command("rm <name>")
+  .description("remove a stack (it must have no resources unless --force)")
+  .option("-f, --force", "forget its resources")
+  .action(run((name: string, o: { force?: boolean }, c: Command) => stackRm(name, Boolean(o.force), globals(c))));
+stack
+  .command("output [name]")
+  .description("show stack outputs")
+  .option("--show-secrets", "reveal secret values")
+  .action(run((name: string | undefined, o: { showSecrets?: boolean }, c: Command) => stackOutput(name, Boolean(o.showSecrets), globals(c))));
+stack
+  .command("unlock")
+  .description("break a lock left by a run that is no longer running")
+  .option("-f, --force", "break it even if its process may still be running")
+  .action(run((o: { force?: boolean }, c: Command) => stackUnlock(Boolean(o.force), globals(c))));
+
+const config = program.command("config").description("manage stack configuration (drydock.<stack>.yaml)");
+config
+  .command("ls", { isDefault: true })
+  .description("list config values")
+  .option("--show-secrets", "reveal secret values")
+  .action(run((o: { showSecrets?: boolean }, c: Command) => configLs(Boolean(o.showSecrets), globals(c))));
+config
+  .command("set <key> [value]")
+  .description("set a value (read from standard input if not given)")
+  .option("--secret", "encrypt the value")
+  .action(run((key: string, value: string | undefined, o: { secret?: boolean }, c: Command) => configSet(key, value, Boolean(o.secret), globals(c))));
+config
+  .command("get <key>")
+  .description("print a value")
+  .addOption(new Option("--show-secrets", "reveal a secret value"))
+  .action(run((key: string, o: { showSecrets?: boolean }, c: Command) => configGet(key, Boolean(o.showSecrets), globals(c))));
+config.command("rm <key>").description("remove a value").action(run((key: string, _o, c: Command) => configRm(key, globals(c))));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
+  } else if (e instanceof DrydockError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    exitCode = e.exitCode;
+  } else {
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    exitCode = 1;
+  }
+}
+process.exitCode = exitCode;

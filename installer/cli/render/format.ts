@@ -1,0 +1,52 @@
+/** Shared text formatting: glyphs, values, property diffs, summaries. */
+import type { PropertyDiff, StepOp } from "../../engine/events.js";
+
+export const GLYPH: Record<StepOp, string> = {
+  create: "+ ", update: "~ ", replace: "+-", delete: "- ", same: "  ", read: "> ", refresh: "~ ",
+};
+
+const PAST: Record<StepOp, string> = {
+  create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", read: "read", refresh: "refreshed",
+};
+
+const FUTURE: Record<StepOp, string> = {
+  create: "to create", update: "to update", replace: "to replace", delete: "to delete", same: "unchanged", read: "to read", refresh: "to refresh",
+};
+
+const ING: Record<StepOp, string> = {
+  create: "creating", update: "updating", replace: "replacing", delete: "deleting", same: "", read: "reading", refresh: "refreshing",
+};
+
+export function ing(op: StepOp): string {
+  return ING[op];
+}
+
+export function past(op: StepOp): string {
+  return PAST[op];
+}
+
+export function value(v: unknown): string {
+  const s = typeof v === "string" && (v === "[secret]" || v === "[unknown]") ? v : JSON.stringify(v);
+  if (s === undefined) return "undefined";
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+export function diffLine(d: PropertyDiff): string {
+  if (d.kind === "add") return `+ ${d.path}: ${value(d.new)}`;
+  if (d.kind === "delete") return `- ${d.path}: ${value(d.old)}`;
+  return `~ ${d.path}: ${value(d.old)} => ${value(d.new)}`;
+}
+
+export function summaryLine(counts: Record<StepOp, number>, dryRun: boolean): string {
+  const words = dryRun ? FUTURE : PAST;
+  const parts: string[] = [];
+  for (const op of ["create", "update", "replace", "delete"] as const) {
+    if (counts[op] > 0) parts.push(`${GLYPH[op].trim()} ${counts[op]} ${words[op]}`);
+  }
+  parts.push(`${counts.same} unchanged`);
+  return `Resources: ${parts.join(", ")}`;
+}
+
+export function duration(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}

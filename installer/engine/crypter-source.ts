@@ -1,0 +1,43 @@
+/** Gives a stack's crypter lazily: the passphrase is read and scrypt run only when a secret is touched. */
+import { DrydockError } from "./errors.js";
+import { saveStackSettings, type Project, type StackSettings } from "./project.js";
+import { Crypter } from "./secrets.js";
+
+export class StackCrypter {
+  private crypter: Crypter | undefined;
+  /** Set when a new salt was made and must be saved with the stack's settings. */
+  private created = false;
+
+  constructor(
+    private readonly project: Project,
+    private readonly stack: string,
+    private readonly settings: StackSettings,
+    private readonly passphrase: string | undefined,
+  ) {}
+
+  get = (): Crypter => {
+    if (this.crypter) return this.crypter;
+    if (this.passphrase === undefined || this.passphrase === "") {
+      throw new DrydockError(
+        "input",
+        `stack "${this.stack}" has secrets: set DRYDOCK_PASSPHRASE or pass --passphrase-file to encrypt and decrypt them`,
+      );
+    }
+    if (this.settings.encryptionsalt) {
+      this.crypter = Crypter.open(this.passphrase, this.settings.encryptionsalt, this.stack);
+    } else {
+      const { salt, crypter } = Crypter.create(this.passphrase);
+      this.settings.encryptionsalt = salt;
+      this.crypter = crypter;
+      this.created = true;
+    }
+    return this.crypter;
+  };
+
+  /** Saves a salt made during this run (the state now holds secrets encrypted with it). */
+  async saveIfCreated(): Promise<void> {
+    if (!this.created) return;
+    await saveStackSettings(this.project, this.stack, this.settings);
+    this.created = false;
+  }
+}

@@ -1,0 +1,46 @@
+/** Decides a custom resource's operation from its old state and new inputs. */
+import type { ResourceOptions, ResourceProvider } from "../../sdk/index.js";
+import { revealMap, type PropertyMap } from "../../sdk/internal.js";
+import { applyIgnoreChanges, diffProperties, matchesAny } from "./diff.js";
+import type { PropertyDiff } from "./events.js";
+import type { ResourceState } from "./state/types.js";
+
+export interface Decision {
+  readonly op: "create" | "update" | "replace" | "same";
+  /** The inputs to store: new inputs with ignored paths kept at their old values. */
+  readonly inputs: PropertyMap;
+  readonly diffs: readonly PropertyDiff[];
+  readonly replaces: readonly string[];
+  readonly stables: readonly string[];
+  readonly deleteBeforeReplace: boolean;
+}
+
+export async function decide(
+  provider: ResourceProvider,
+  old: ResourceState | undefined,
+  news: PropertyMap,
+  opts: ResourceOptions,
+): Promise<Decision> {
+  if (!old) {
+    return { op: "create", inputs: news, diffs: diffProperties({}, news), replaces: [], stables: [], deleteBeforeReplace: false };
+  }
+  const inputs = opts.ignoreChanges?.length ? applyIgnoreChanges(old.inputs, news, opts.ignoreChanges) : news;
+  const diffs = diffProperties(old.inputs, inputs);
+  const r = provider.diff
+    ? await provider.diff(old.id ?? "", revealMap(old.outputs), revealMap(inputs), revealMap(old.inputs))
+    : { changes: diffs.length > 0 };
+  const changes = r.changes ?? diffs.length > 0;
+  const replaces = new Set(r.replaces ?? []);
+  for (const d of diffs) {
+    if (opts.replaceOnChanges?.length && matchesAny(d.path, opts.replaceOnChanges)) replaces.add(d.path.split(".")[0]!);
+  }
+  const op = replaces.size > 0 ? "replace" : changes ? "update" : "same";
+  return {
+    op,
+    inputs,
+    diffs,
+    replaces: [...replaces].sort(),
+    stables: [...(r.stables ?? [])],
+    deleteBeforeReplace: Boolean(opts.deleteBeforeReplace || r.deleteBeforeReplace),
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * One pass of a program (preview or update): the program registers resources,
+ * each registration is checked, diffed and handed to the executor as soon as
+ * its inputs are known, so independent steps run in parallel along the graph.
+ * After the program finishes, removed resources are deleted in reverse order.
+ */
+import type { ResourceOptions } from "../../sdk/index.js";
+import {
+  formatProblems, isResource, resourceInternals, revealMap,
+  type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
+} from "../../sdk/internal.js";
+import { resolveDeep } from "../../sdk/internal.js";
+import { decide } from "./decide.js";
+import { deleteInOrder } from "./deletes.js";
+import { DrydockError, SkippedError, errorMessage } from "./errors.js";
+import type { Executor, StepSpec } from "./executor.js";
+import { serializeProps } from "./inputs.js";
+import { rewrapLike } from "./outputs.js";
+import type { Redactor } from "./redact.js";
+import type { ResourceState } from "./state/types.js";
+import { parseDuration } from "./timeouts.js";
+import type { WorkingState } from "./working-state.js";
+import type { EventSink } from "./events.js";
+
+type Opts = ResourceOptions & { aliases: string[] };
+
+interface Registration {
+  readonly resource: object;
+  readonly req: RegisterRequest;
+}
+
+export interface DeploymentOptions {
+  readonly settings: RuntimeSettings;
+  readonly state: WorkingState;
+  readonly executor: Executor;
+  readonly events: EventSink;
+  readonly redactor: Redactor;
+  readonly targets?: readonly string[] | undefined;
+  readonly targetDependents?: boolean | undefined;
+}
+
+export class Deployment implements Runtime {
+  readonly settings: RuntimeSettings;
+  private readonly regs = new Map<string, Registration>();
+  private readonly claimed = new Map<string, string>();
+  private readonly targeted = new Set<string>();
+  private readonly tracked = new Set<Promise<unknown>>();
+  /** Bad input and program errors: exit 2, nothing more is done. */
+  readonly problems: DrydockError[] = [];
+  /** Failed steps: exit 1. */
+  readonly failures: DrydockError[] = [];
+  private readonly oldByUrn = new Map<string, ResourceState>();
+
+  constructor(private readonly o: DeploymentOptions) {
+    this.settings = o.settings;
+    for (const [urn, r] of o.state.current) this.oldByUrn.set(urn, r);
+  }
+
+  get stopped(): boolean {
+    return this.problems.length > 0 || this.failures.length > 0;
+  }
+
+  track<T>(p: Promise<T>): Promise<T> {
+    const watched = p.then(
+      () => undefined,
+      (e: unknown) => this.programError(e),
+    );
+    this.tracked.add(watched);
+    void watched.finally(() => this.tracked.delete(watched));
+    return p;
+  }
+
+  /** Waits until the program has nothing left in flight. */
+  async drain(): Promise<void> {
+    while (this.tracked.size > 0) await Promise.all([...this.tracked]);
+  }
+
+  programError(e: unknown): void {
+    if (e instanceof SkippedError) return;
+    if (e instanceof DrydockError) {
+      if (e.kind === "step") return; // recorded by the executor
+      if (!this.problems.includes(e)) this.problems.push(e);
+      return;
+    }
+    const where = e instanceof Error && e.stack ? `\n${e.stack.split("\n").slice(1, 4).join("\n")}` : "";
+    this.problems.push(new DrydockError("program", `the program failed: ${this.o.redactor.redact(errorMessage(e))}${where}`));
+  }
+
+  log(severity: "info" | "warning" | "error", message: string): void {
+    this.o.events({ type: "diag", severity, message: this.o.redactor.redact(message) });
+  }
+
+  registerResource(resource: object, urn: string, req: RegisterRequest): Promise<RegisterResponse> {
+    const prior = this.regs.get(urn);
+    if (prior) {
+      this.problems.push(
+        new DrydockError("input", `duplicate resource URN ${urn}:\n  declared at ${prior.req.site}\n  and again at ${req.site}`, { urn }),
+      );
+      return Promise.reject(new SkippedError(`duplicate ${urn}`));
+    }
+    const reg: Registration = { resource, req };
+    this.regs.set(urn, reg);
+    const p = this.process(urn, reg).catch((e: unknown) => {
+      this.programError(e);
+      throw new SkippedError(`${urn}: ${errorMessage(e)}`);
+    });
+    this.track(p);
+    return p;
+  }
+
+  registerOutputs(resource: object, outputs: unknown): void {
+    if (this.o.executor.dryRun || !isResource(resource)) return;
+    const urn = resourceInternals(resource).urn;
+    this.track(
+      (async () => {
+        await resourceInternals(resource).registered;
+        const { props } = await serializeProps({ outputs }, urn);
+        const st = this.o.state.current.get(urn);
+        if (st && props.outputs && typeof props.outputs === "object") {
+          this.o.state.current.set(urn, { ...st, outputs: props.outputs as PropertyMap });
+          await this.o.state.flush();
+        }
+      })(),
+    );
+  }
+
+  private async dependencies(urn: string, reg: Registration, fromInputs: Set<object>): Promise<string[]> {
+    const opts = reg.req.opts as unknown as Opts;
+    const deps = new Set(fromInputs);
+    if (opts.dependsOn !== undefined) {
+      const d = await resolveDeep(opts.dependsOn);
+      const list = d.value === undefined ? [] : Array.isArray(d.value) ? d.value : [d.value];
+      for (const r of list) {
+        if (!isResource(r)) throw new DrydockError("input", `${urn}: dependsOn must list resources`, { urn });
+        deps.add(r);
+      }
+    }
+    // Depending on a component means depending on everything inside it.
+    const expand = (r: object): void => {
+      if (!isResource(r)) return;
+      for (const c of resourceInternals(r).children) {
+        if (!deps.has(c)) {
+          deps.add(c);
+          expand(c);
+        }
+      }
+    };
+    for (const r of [...deps]) expand(r);
+    deps.delete(reg.resource);
+    const parent = opts.parent;
+    const waits = [...deps, ...(parent ? [parent] : [])].filter(isResource).map((r) => resourceInternals(r).registered);
+    try {
+      await Promise.all(waits);
+    } catch {
+      throw new SkippedError(`${urn}: not processed because a resource it depends on failed`);
+    }
+    return [...new Set([...deps].filter(isResource).map((r) => resourceInternals(r).urn))].sort();
+  }
+
+  private findOld(urn: string, aliases: readonly string[]): ResourceState | undefined {
+    for (const candidate of [urn, ...aliases]) {
+      const old = this.oldByUrn.get(candidate);
+      if (!old) continue;
+      const by = this.claimed.get(candidate);
+      if (by !== undefined && by !== urn) {
+        throw new DrydockError("input", `${urn} and ${by} both claim the old resource ${candidate} (as URN or alias)`, { urn });
+      }
+      this.claimed.set(candidate, urn);
+      return old;
+    }
+    return undefined;
+  }
+
+  private async process(urn: string, reg: Registration): Promise<RegisterResponse> {
+    const { req } = reg;
+    const opts = req.opts as unknown as Opts;
+    const { props, deps } = await serializeProps(req.props, `${req.type} "${req.name}"`);
+    this.o.redactor.addTree(props);
+    const dependencies = await this.dependencies(urn, reg, deps);
+    if (this.stopped && !this.o.executor.dryRun) throw new SkippedError(`${urn}: not started because the run is stopping`);
+    const old = this.findOld(urn, opts.aliases);
+    const renamedFrom = old && old.urn !== urn ? old.urn : undefined;
+    const targeted = this.isTargeted(urn, dependencies);
+    const parent = opts.parent ? resourceInternals(opts.parent).urn : undefined;
+    const timeouts = {
+      create: opts.customTimeouts?.create ? parseDuration(opts.customTimeouts.create, `${urn} customTimeouts.create`) : undefined,
+      update: opts.customTimeouts?.update ? parseDuration(opts.customTimeouts.update, `${urn} customTimeouts.update`) : undefined,
+      delete: opts.customTimeouts?.delete ? parseDuration(opts.customTimeouts.delete, `${urn} customTimeouts.delete`) : undefined,
+    };
+    const base = {
+      urn, type: req.type, name: req.name, parent, dependencies, timeouts,
+      protect: opts.protect ?? false,
+      retainOnDelete: opts.retainOnDelete ?? false,
+      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? [])],
+    };
+
+    if (!req.custom) {
+      const spec: StepSpec = { ...base, inputs: {}, diffs: [], replaces: [], stables: [] };
+      const st = old
+        ? await this.o.executor.same(spec, old, renamedFrom)
+        : await this.createComponent(spec);
+      return { urn, outputs: st.outputs };
+    }
+
+    const provider = this.o.executor.provider(req.type, urn);
+    const checked = provider.check
+      ? await provider.check(old ? revealMap(old.inputs) : undefined, revealMap(props))
+      : { inputs: revealMap(props) };
+    if (checked.failures?.length) {
+      const list = formatProblems(checked.failures.map((f) => ({ path: f.property, message: f.reason })), req.name);
+      throw new DrydockError("input", `${req.type} "${req.name}" has invalid arguments:\n${list}`, { urn });
+    }
+    const news = rewrapLike(checked.inputs ?? revealMap(props), props);
+
+    if (!targeted) {
+      if (old) return { urn, id: old.id, outputs: old.outputs };
+      this.o.events({ type: "diag", severity: "info", urn, message: "not created: not targeted" });
+      return { urn, outputs: {}, partial: true };
+    }
+
+    const d = await decide(provider, old, news, opts);
+    const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables };
+    let st: ResourceState;
+    if (!old) st = await this.o.executor.create(spec);
+    else if (d.op === "same") st = await this.o.executor.same(spec, old, renamedFrom);
+    else if (d.op === "update") st = await this.o.executor.update(spec, old, renamedFrom);
+    else {
+      // A protected resource cannot be replaced: the delete half reports it and stops the run.
+      if (old.protect) await this.o.executor.delete(old, "replace");
+      st = await this.o.executor.replace(spec, old, d.deleteBeforeReplace, renamedFrom);
+    }
+    return { urn, id: st.id, outputs: st.outputs, partial: this.o.executor.dryRun && d.op !== "same" };
+  }
+
+  private async createComponent(spec: StepSpec): Promise<ResourceState> {
+    const st: ResourceState = {
+      urn: spec.urn, type: spec.type, custom: false, parent: spec.parent, inputs: {}, outputs: {},
+      dependencies: spec.dependencies, protect: spec.protect || undefined, retainOnDelete: spec.retainOnDelete || undefined,
+    };
+    this.o.executor.emit(this.o.executor.dryRun ? "plan" : "done", "create", spec.urn, spec.type);
+    if (!this.o.executor.dryRun) {
+      this.o.state.current.set(spec.urn, st);
+      await this.o.state.flush();
+    }
+    return st;
+  }
+
+  private isTargeted(urn: string, dependencies: readonly string[]): boolean {
+    const { targets, targetDependents } = this.o;
+    if (!targets || targets.length === 0) return true;
+    const yes = targets.includes(urn) || (Boolean(targetDependents) && dependencies.some((d) => this.targeted.has(d)));
+    if (yes) this.targeted.add(urn);
+    return yes;
+  }
+
+  /** After the program: everything old that was not registered again goes, in reverse dependency order. */
+  async deleteRemoved(): Promise<void> {
+    const { targets } = this.o;
+    const claimed = new Set(this.claimed.keys());
+    const removed = [...this.oldByUrn.values()].filter(
+      (r) => !claimed.has(r.urn) && (!targets?.length || targets.includes(r.urn)),
+    );
+    const doomed = [...removed, ...this.o.state.condemned];
+    if (doomed.length === 0) return;
+    try {
+      await deleteInOrder(doomed, (r) => this.o.executor.delete(r, "delete"));
+    } catch (e) {
+      this.programError(e);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The one gate every change goes through. In a preview it describes the step;
+ * in an update it records the operation as pending, calls the provider under
+ * the concurrency limit and timeout, and checkpoints the result.
+ */
+import type { LimitFunction } from "p-limit";
+import type { ProviderContext, ResourceProvider } from "../../sdk/index.js";
+import { containsUnknown, propertyEquals, revealMap, unknown, type PropertyMap } from "../../sdk/internal.js";
+import { DrydockError, SkippedError, errorMessage } from "./errors.js";
+import type { EventSink, PropertyDiff, StepOp } from "./events.js";
+import { markSecretOutputs } from "./outputs.js";
+import type { Redactor } from "./redact.js";
+import type { ProviderRegistry } from "./registry.js";
+import type { PendingOperation, ResourceState } from "./state/types.js";
+import type { WorkingState } from "./working-state.js";
+
+export interface StepSpec {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | undefined;
+  readonly dependencies: readonly string[];
+  readonly inputs: PropertyMap;
+  readonly diffs: readonly PropertyDiff[];
+  readonly replaces: readonly string[];
+  readonly stables: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly additionalSecretOutputs: readonly string[];
+  readonly timeouts: { readonly create?: number; readonly update?: number; readonly delete?: number };
+}
+
+export interface ExecutorOptions {
+  readonly dryRun: boolean;
+  readonly state: WorkingState;
+  readonly registry: ProviderRegistry;
+  readonly events: EventSink;
+  readonly redactor: Redactor;
+  readonly limit: LimitFunction;
+  /** Records a failed step; the first one stops the run from scheduling more. */
+  readonly onFailure: (e: DrydockError) => void;
+  readonly stopped: () => boolean;
+}
+
+function nameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+export class Executor {
+  constructor(private readonly o: ExecutorOptions) {}
+
+  get dryRun(): boolean {
+    return this.o.dryRun;
+  }
+
+  provider(type: string, urn: string): ResourceProvider {
+    const p = this.o.registry.get(type);
+    if (!p) throw new DrydockError("input", `no provider for resource type "${type}"`, { urn });
+    return p;
+  }
+
+  emit(phase: "plan" | "start" | "done" | "failed", op: StepOp, urn: string, type: string, extra: Record<string, unknown> = {}): void {
+    this.o.events({ type: "step", phase, op, urn, resourceType: type, name: nameOf(urn), ...extra } as never);
+  }
+
+  /** Runs a provider call for a step: pending record, limit, timeout, events, failure. */
+  private async run<T>(
+    op: StepOp,
+    urn: string,
+    type: string,
+    extra: Record<string, unknown>,
+    timeoutMs: number | undefined,
+    pending: PendingOperation | undefined,
+    call: (ctx: ProviderContext) => Promise<T>,
+  ): Promise<T> {
+    return this.o.limit(async () => {
+      if (this.o.stopped()) throw new SkippedError(`${urn}: not started because an earlier step failed`);
+      const started = performance.now();
+      this.emit("start", op, urn, type, extra);
+      const key = pending ? `${pending.op}:${pending.urn}` : undefined;
+      try {
+        if (pending) {
+          this.o.state.pending.set(key!, pending);
+          await this.o.state.flush();
+        }
+        const result = await withTimeout(urn, op, timeoutMs, (signal) =>
+          call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }) }),
+        );
+        this.emit("done", op, urn, type, { ...extra, durationMs: Math.round(performance.now() - started) });
+        return result;
+      } catch (e) {
+        const message = this.o.redactor.redact(`${op} failed: ${errorMessage(e)}`);
+        this.emit("failed", op, urn, type, { ...extra, error: message, durationMs: Math.round(performance.now() - started) });
+        const err = new DrydockError("step", `${urn}: ${message}`, { urn, step: op }, { cause: e });
+        this.o.onFailure(err);
+        throw new SkippedError(err.message);
+      } finally {
+        if (key) this.o.state.pending.delete(key);
+      }
+    });
+  }
+
+  private describe(op: StepOp, spec: StepSpec): void {
+    this.emit("plan", op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces });
+  }
+
+  private guardKnown(spec: StepSpec): void {
+    if (containsUnknown(spec.inputs)) {
+      const err = new DrydockError(
+        "step",
+        `${spec.urn}: some inputs are unknown because they come from a resource that is not targeted; add it with --target`,
+        { urn: spec.urn },
+      );
+      this.o.onFailure(err);
+      throw new SkippedError(err.message);
+    }
+  }
+
+  private stateOf(spec: StepSpec, id: string | undefined, outs: Record<string, unknown>): ResourceState {
+    return {
+      urn: spec.urn,
+      type: spec.type,
+      custom: true,
+      id,
+      parent: spec.parent,
+      inputs: spec.inputs,
+      outputs: markSecretOutputs({ ...revealMap(spec.inputs), ...outs }, spec.inputs, spec.additionalSecretOutputs),
+      dependencies: spec.dependencies,
+      protect: spec.protect || undefined,
+      retainOnDelete: spec.retainOnDelete || undefined,
+      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+    };
+  }
+
+  /** Planned outputs in a preview: inputs, and unknown for everything computed. */
+  private planned(spec: StepSpec, old: ResourceState | undefined): ResourceState {
+    const outputs: PropertyMap = { ...spec.inputs };
+    for (const k of Object.keys(old?.outputs ?? {})) {
+      const kept = old!.outputs[k]!;
+      if (k in outputs) {
+        // An unchanged input most likely gives the same output (a provider may normalise it, e.g. a path).
+        if (propertyEquals(old!.inputs[k], spec.inputs[k])) outputs[k] = kept;
+      } else {
+        outputs[k] = spec.stables.includes(k) ? kept : unknown;
+      }
+    }
+    return { ...this.stateOf(spec, old?.id, {}), outputs };
+  }
+
+  async create(spec: StepSpec, op: StepOp = "create", replacing?: ResourceState): Promise<ResourceState> {
+    if (this.dryRun) {
+      if (op === "create") this.describe(op, spec);
+      return this.planned(spec, undefined);
+    }
+    this.guardKnown(spec);
+    const provider = this.provider(spec.type, spec.urn);
+    const inputs = revealMap(spec.inputs);
+    const pending: PendingOperation = { op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs };
+    const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces }, spec.timeouts.create, pending, (ctx) =>
+      provider.create(inputs, ctx),
+    );
+    const st = this.stateOf(spec, r.id, r.outs ?? {});
+    if (replacing) this.o.state.condemned.push({ ...replacing, pendingDelete: true });
+    this.o.state.current.set(spec.urn, st);
+    await this.o.state.flush();
+    return st;
+  }
+
+  async update(spec: StepSpec, old: ResourceState, renamedFrom?: string): Promise<ResourceState> {
+    if (this.dryRun) {
+      this.describe("update", spec);
+      return this.planned(spec, old);
+    }
+    this.guardKnown(spec);
+    const provider = this.provider(spec.type, spec.urn);
+    if (!provider.update) throw new DrydockError("failed", `provider for ${spec.type} cannot update in place`, { urn: spec.urn });
+    const news = revealMap(spec.inputs);
+    const pending: PendingOperation = { op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs };
+    const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs }, spec.timeouts.update, pending, (ctx) =>
+      provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
+    );
+    const st = this.stateOf(spec, old.id, { ...revealMap(old.outputs), ...(r.outs ?? {}) });
+    if (renamedFrom) this.o.state.current.delete(renamedFrom);
+    this.o.state.current.set(spec.urn, st);
+    await this.o.state.flush();
+    return st;
+  }
+
+  async replace(spec: StepSpec, old: ResourceState, deleteFirst: boolean, renamedFrom?: string): Promise<ResourceState> {
+    if (this.dryRun) {
+      this.emit("plan", "replace", spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: deleteFirst ? "delete before replace" : undefined });
+      return this.planned(spec, undefined);
+    }
+    if (renamedFrom) this.o.state.current.delete(renamedFrom);
+    if (deleteFirst) {
+      await this.delete(old, "replace");
+      return this.create(spec, "replace");
+    }
+    this.o.state.current.delete(old.urn);
+    this.o.state.current.set(spec.urn, old);
+    return this.create(spec, "replace", old);
+  }
+
+  /** Same: nothing to do, but the state entry may move (alias) or change metadata. */
+  async same(spec: StepSpec, old: ResourceState, renamedFrom?: string): Promise<ResourceState> {
+    const st: ResourceState = {
+      ...old,
+      urn: spec.urn,
+      parent: spec.parent,
+      dependencies: spec.dependencies,
+      inputs: containsUnknown(spec.inputs) ? old.inputs : spec.inputs,
+      protect: spec.protect || undefined,
+      retainOnDelete: spec.retainOnDelete || undefined,
+      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+    };
+    this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, renamedFrom ? { note: `renamed from ${renamedFrom}` } : {});
+    if (this.dryRun) return st;
+    if (renamedFrom) this.o.state.current.delete(renamedFrom);
+    this.o.state.current.set(spec.urn, st);
+    if (renamedFrom || metadataChanged(old, st)) await this.o.state.flush();
+    return st;
+  }
+
+  /** Deletes a resource (or drops it from state if retained). */
+  async delete(old: ResourceState, op: StepOp = "delete"): Promise<void> {
+    const note = old.retainOnDelete ? "retained: left in place, dropped from state" : undefined;
+    if (old.protect) {
+      const err = new DrydockError(
+        "step",
+        `${old.urn} is protected: set protect: false and run \`drydock up\` before deleting or replacing it`,
+        { urn: old.urn, step: op },
+      );
+      this.emit(this.dryRun ? "plan" : "failed", op, old.urn, old.type, { error: err.message });
+      this.o.onFailure(err);
+      throw new SkippedError(err.message);
+    }
+    if (this.dryRun) {
+      if (op === "delete") this.emit("plan", "delete", old.urn, old.type, { note });
+      return;
+    }
+    const forget = (): void => {
+      if (old.pendingDelete) this.o.state.condemned.splice(this.o.state.condemned.indexOf(old) >>> 0, 1);
+      else if (this.o.state.current.get(old.urn) === old) this.o.state.current.delete(old.urn);
+    };
+    if (old.custom && !old.retainOnDelete) {
+      const provider = this.provider(old.type, old.urn);
+      const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
+      await this.run(op, old.urn, old.type, { note }, undefined, pending, (ctx) =>
+        provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve(),
+      );
+    } else {
+      this.emit("done", op, old.urn, old.type, { note });
+    }
+    forget();
+    await this.o.state.flush();
+  }
+}
+
+function metadataChanged(a: ResourceState, b: ResourceState): boolean {
+  return (
+    a.parent !== b.parent ||
+    Boolean(a.protect) !== Boolean(b.protect) ||
+    Boolean(a.retainOnDelete) !== Boolean(b.retainOnDelete) ||
+    a.dependencies.join(",") !== b.dependencies.join(",") ||
+    (a.additionalSecretOutputs ?? []).join(",") !== (b.additionalSecretOutputs ?? []).join(",")
+  );
+}
+
+async function withTimeout<T>(urn: string, op: string, ms: number | undefined, fn: (s: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  if (ms === undefined) return fn(ac.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => {
+      const e = new Error(`${op} of ${urn} timed out after ${ms / 1000}s (customTimeouts.${op})`);
+      ac.abort(e);
+      rej(e);
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ac.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

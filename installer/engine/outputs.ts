@@ -1,0 +1,51 @@
+/** Which output properties are secret, and how provider results become state. */
+import {
+  Secret, containsSecret, isPlainObject, type PropertyMap, type PropertyValue,
+} from "../../sdk/internal.js";
+
+/**
+ * An output is secret if the input of the same name was, if it is computed
+ * (no input of that name) while any input was secret, or if asked for.
+ */
+export function markSecretOutputs(
+  outs: Record<string, unknown>,
+  inputs: PropertyMap,
+  additional: readonly string[] = [],
+): PropertyMap {
+  const anySecret = Object.values(inputs).some(containsSecret);
+  const result: PropertyMap = {};
+  for (const k of Object.keys(outs).sort()) {
+    const v = toProperty(outs[k]);
+    if (v === undefined) continue;
+    const secret = k in inputs ? containsSecret(inputs[k]!) : anySecret;
+    result[k] = secret || additional.includes(k) ? new Secret(v) : v;
+  }
+  return result;
+}
+
+/** Re-applies secretness, key by key, to values a provider returned in plain. */
+export function rewrapLike(plain: Record<string, unknown>, like: PropertyMap): PropertyMap {
+  const result: PropertyMap = {};
+  for (const k of Object.keys(plain).sort()) {
+    const v = toProperty(plain[k]);
+    if (v === undefined) continue;
+    const old = like[k];
+    result[k] = old !== undefined && containsSecret(old) ? new Secret(v) : v;
+  }
+  return result;
+}
+
+function toProperty(v: unknown): PropertyValue | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
+  if (Array.isArray(v)) return v.map((x) => toProperty(x) ?? null);
+  if (isPlainObject(v)) {
+    const o: Record<string, PropertyValue> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const p = toProperty(x);
+      if (p !== undefined) o[k] = p;
+    }
+    return o;
+  }
+  return v as PropertyValue;
+}

@@ -1,0 +1,166 @@
+/**
+ * One pass over a stack: load project, state and secrets, reconcile what an
+ * interrupted run left pending, then refresh, run the program, or destroy.
+ * A pass runs in its own worker so a program's modules load fresh each time.
+ */
+import { pathToFileURL } from "node:url";
+import pLimit from "p-limit";
+import { setRuntime } from "../../sdk/internal.js";
+import { builtinProviders } from "../providers/index.js";
+import { StackCrypter } from "./crypter-source.js";
+import { configValues } from "./config-values.js";
+import { Deployment } from "./deployment.js";
+import { destroyAll } from "./destroy.js";
+import { diffProperties, displayMap } from "./diff.js";
+import { DrydockError, SkippedError, errorMessage, type ErrorKind } from "./errors.js";
+import { emptyCounts, type EngineEvent, type EventSink, type StepOp } from "./events.js";
+import { Executor } from "./executor.js";
+import { serializeProps } from "./inputs.js";
+import { loadProject, loadStackSettings, type Project } from "./project.js";
+import { Redactor } from "./redact.js";
+import { reconcilePending } from "./reconcile.js";
+import { refreshAll } from "./refresh.js";
+import { ProviderRegistry } from "./registry.js";
+import { FileBackend, backendRoot } from "./state/backend.js";
+import { CheckpointCodec } from "./state/codec.js";
+import { WorkingState } from "./working-state.js";
+
+export interface PassRequest {
+  readonly kind: "update" | "refresh" | "destroy";
+  /** The command, for messages: preview, up, refresh, destroy. */
+  readonly operation: string;
+  readonly dryRun: boolean;
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly passphrase?: string | undefined;
+  readonly parallel: number;
+  readonly targets?: readonly string[] | undefined;
+  readonly targetDependents?: boolean | undefined;
+  /** Refresh before running the program. */
+  readonly refresh?: boolean | undefined;
+}
+
+export interface PassResult {
+  readonly counts: Record<StepOp, number>;
+  readonly changes: boolean;
+  readonly errors: readonly { readonly kind: ErrorKind; readonly message: string }[];
+}
+
+async function registryFor(project: Project): Promise<ProviderRegistry> {
+  const registry = new ProviderRegistry();
+  for (const [type, p] of Object.entries(builtinProviders())) registry.register(type, p);
+  for (const [pkg, path] of Object.entries(project.providers)) await registry.load(pkg, path, project.dir);
+  return registry;
+}
+
+/** Program exports become stack outputs; a default-exported function's result is merged in. */
+async function stackOutputs(ns: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ns)) if (k !== "default") out[k] = v;
+  if (typeof ns.default === "function") {
+    const r = (await (ns.default as () => unknown)()) as unknown;
+    if (r && typeof r === "object") Object.assign(out, r);
+  }
+  return out;
+}
+
+export async function runPass(req: PassRequest, sink: EventSink): Promise<PassResult> {
+  const counts = emptyCounts();
+  const started = performance.now();
+  const errors: DrydockError[] = [];
+  const events: EventSink = (e: EngineEvent) => {
+    if (e.type === "step" && (e.phase === (req.dryRun ? "plan" : "done"))) counts[e.op]++;
+    sink(e);
+  };
+  try {
+    const project = await loadProject(req.projectDir);
+    events({ type: "prelude", operation: req.operation, stack: req.stack, project: project.name, dryRun: req.dryRun });
+    const backend = new FileBackend(backendRoot(project.dir), project.name);
+    const settings = await loadStackSettings(project, req.stack);
+    const crypter = new StackCrypter(project, req.stack, settings, req.passphrase);
+    const codec = new CheckpointCodec(crypter.get);
+    const checkpoint = await backend.load(req.stack, codec);
+    const registry = await registryFor(project);
+    const redactor = new Redactor();
+    for (const r of checkpoint.resources) {
+      redactor.addTree(r.inputs);
+      redactor.addTree(r.outputs);
+    }
+    const persist = req.dryRun
+      ? undefined
+      : async (cp: Parameters<FileBackend["save"]>[0]) => {
+          const text = codec.encode(cp);
+          await crypter.saveIfCreated();
+          await backend.saveText(req.stack, text);
+        };
+    const state = new WorkingState(checkpoint, persist);
+    const limit = pLimit(req.parallel);
+    let deployment: Deployment | undefined;
+    const executor = new Executor({
+      dryRun: req.dryRun, state, registry, events, redactor, limit,
+      onFailure: (e) => errors.push(e),
+      stopped: () => errors.length > 0 || (deployment?.stopped ?? false),
+    });
+
+    await reconcilePending(state, registry, events);
+    if (req.refresh || req.kind === "refresh") errors.push(...(await refreshAll(state, registry, events, redactor, limit, req.dryRun)));
+
+    if (req.kind === "destroy" && errors.length === 0) {
+      try {
+        await destroyAll(state, executor, req.targets, req.targetDependents ?? false);
+      } catch (e) {
+        if (!(e instanceof SkippedError)) throw e;
+      }
+    } else if (req.kind === "update" && errors.length === 0) {
+      const config = configValues(settings, crypter);
+      for (const c of Object.values(config)) if (c.secret) redactor.add(String(c.value));
+      deployment = new Deployment({
+        settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
+        state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,
+      });
+      await runProgram(project, deployment, state, events, req.dryRun);
+      errors.push(...deployment.problems, ...deployment.failures.filter((f) => !errors.includes(f)));
+    }
+    if (!req.dryRun) await state.flush();
+  } catch (e) {
+    errors.push(e instanceof DrydockError ? e : new DrydockError("failed", errorMessage(e), {}, { cause: e }));
+  } finally {
+    setRuntime(undefined);
+  }
+  const unique = [...new Set(errors)];
+  const changes = (["create", "update", "replace", "delete"] as const).some((op) => counts[op] > 0);
+  events({
+    type: "summary", operation: req.operation, dryRun: req.dryRun, counts, changes,
+    result: unique.length ? "failed" : "succeeded", durationMs: Math.round(performance.now() - started),
+  });
+  return { counts, changes, errors: unique.map((e) => ({ kind: e.kind, message: e.message })) };
+}
+
+async function runProgram(
+  project: Project,
+  deployment: Deployment,
+  state: WorkingState,
+  events: EventSink,
+  dryRun: boolean,
+): Promise<void> {
+  setRuntime(deployment);
+  let ns: Record<string, unknown> = {};
+  try {
+    ns = (await import(pathToFileURL(project.mainPath).href)) as Record<string, unknown>;
+  } catch (e) {
+    deployment.programError(e);
+  }
+  let outputs: Awaited<ReturnType<typeof serializeProps>> | undefined;
+  try {
+    outputs = await deployment.track(serializeProps(await deployment.track(stackOutputs(ns)), "stack outputs"));
+  } catch {
+    // recorded by track
+  }
+  await deployment.drain();
+  if (deployment.stopped || !outputs) return;
+  await deployment.deleteRemoved();
+  if (deployment.stopped) return;
+  const diffs = diffProperties(state.base.outputs, outputs.props);
+  events({ type: "outputs", outputs: displayMap(outputs.props), diffs });
+  if (!dryRun) state.outputs = outputs.props;
+}

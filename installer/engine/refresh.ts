@@ -1,0 +1,56 @@
+/** Refresh: reads every resource back and adopts drift into state, showing it. */
+import type { LimitFunction } from "p-limit";
+import { revealMap } from "../../sdk/internal.js";
+import { diffProperties } from "./diff.js";
+import { DrydockError, errorMessage } from "./errors.js";
+import type { EventSink } from "./events.js";
+import { markSecretOutputs, rewrapLike } from "./outputs.js";
+import type { Redactor } from "./redact.js";
+import type { ProviderRegistry } from "./registry.js";
+import type { WorkingState } from "./working-state.js";
+
+export async function refreshAll(
+  state: WorkingState,
+  registry: ProviderRegistry,
+  events: EventSink,
+  redactor: Redactor,
+  limit: LimitFunction,
+  dryRun: boolean,
+): Promise<DrydockError[]> {
+  const failures: DrydockError[] = [];
+  const phase = dryRun ? "plan" : "done";
+  await Promise.all(
+    [...state.current.values()].map((r) =>
+      limit(async () => {
+        const name = r.urn.slice(r.urn.lastIndexOf("::") + 2);
+        const base = { type: "step", phase, urn: r.urn, resourceType: r.type, name } as const;
+        const provider = r.custom ? registry.get(r.type) : undefined;
+        if (!provider?.read) {
+          events({ ...base, op: "same" });
+          return;
+        }
+        try {
+          const ctx = { signal: new AbortController().signal, urn: r.urn, log: () => {} };
+          const back = await provider.read(r.id ?? "", revealMap(r.outputs), revealMap(r.inputs), ctx);
+          if (!back) {
+            state.current.delete(r.urn);
+            events({ ...base, op: "delete", note: "gone: deleted outside drydock" });
+            return;
+          }
+          const inputs = back.inputs ? rewrapLike(back.inputs, r.inputs) : r.inputs;
+          const outputs = markSecretOutputs({ ...revealMap(r.outputs), ...(back.props ?? {}) }, inputs, r.additionalSecretOutputs);
+          const diffs = diffProperties(r.outputs, outputs);
+          redactor.addTree(outputs);
+          state.current.set(r.urn, { ...r, id: back.id ?? r.id, inputs, outputs });
+          events({ ...base, op: diffs.length ? "update" : "same", diffs, note: diffs.length ? "drift: changed outside drydock" : undefined });
+        } catch (e) {
+          const message = redactor.redact(`refresh failed: ${errorMessage(e)}`);
+          events({ ...base, phase: "failed", op: "refresh", error: message });
+          failures.push(new DrydockError("step", `${r.urn}: ${message}`, { urn: r.urn, step: "refresh" }));
+        }
+      }),
+    ),
+  );
+  if (!dryRun) await state.flush();
+  return failures;
+}

@@ -1,0 +1,30 @@
+/** Runs a pass in a fresh worker thread, streaming its events. */
+import { Worker } from "node:worker_threads";
+import { DrydockError } from "./errors.js";
+import type { EngineEvent } from "./events.js";
+import type { PassRequest, PassResult } from "./pass.js";
+
+export function runPassInWorker(req: PassRequest, onEvent: (e: EngineEvent) => void): Promise<PassResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: req });
+    let settled = false;
+    worker.on("message", (m: { event?: EngineEvent; result?: PassResult }) => {
+      if (m.event) onEvent(m.event);
+      if (m.result) {
+        settled = true;
+        resolve(m.result);
+        void worker.terminate();
+      }
+    });
+    worker.on("error", (e) => {
+      if (settled) return;
+      settled = true;
+      reject(new DrydockError("failed", `the ${req.operation} pass crashed: ${e.message}`, {}, { cause: e }));
+    });
+    worker.on("exit", (code) => {
+      if (settled) return;
+      settled = true;
+      reject(new DrydockError("program", `the program ended the ${req.operation} pass early (exit code ${code})`));
+    });
+  });
+}

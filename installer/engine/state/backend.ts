@@ -1,0 +1,84 @@
+/**
+ * The file state backend: one checkpoint per stack, written atomically after
+ * every completed step. Default `<project>/.drydock/`, or DRYDOCK_BACKEND=file:///path.
+ */
+import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DrydockError } from "../errors.js";
+import { writeFileAtomic } from "../../util/atomic.js";
+import type { CheckpointCodec } from "./codec.js";
+import { StackLock } from "./lock.js";
+import type { Checkpoint } from "./types.js";
+
+export function backendRoot(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DRYDOCK_BACKEND;
+  if (!url) return join(projectDir, ".drydock");
+  if (!url.startsWith("file://")) {
+    throw new DrydockError("input", `DRYDOCK_BACKEND "${url}" is not supported: use file:///absolute/path`);
+  }
+  return resolve(fileURLToPath(url));
+}
+
+export class FileBackend {
+  constructor(
+    readonly root: string,
+    readonly project: string,
+  ) {}
+
+  statePath(stack: string): string {
+    return join(this.root, "stacks", this.project, `${stack}.json`);
+  }
+
+  lockPath(stack: string): string {
+    return join(this.root, "locks", this.project, `${stack}.json`);
+  }
+
+  async exists(stack: string): Promise<boolean> {
+    return stat(this.statePath(stack)).then(() => true, () => false);
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      const files = await readdir(join(this.root, "stacks", this.project));
+      return files.filter((f) => f.endsWith(".json") && !f.startsWith(".")).map((f) => f.slice(0, -5)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  async readText(stack: string): Promise<string> {
+    try {
+      return await readFile(this.statePath(stack), "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+        const known = await this.list();
+        throw new DrydockError(
+          "input",
+          `stack "${stack}" does not exist${known.length ? ` (stacks: ${known.join(", ")})` : ""}: create it with \`drydock stack init ${stack}\``,
+        );
+      }
+      throw e;
+    }
+  }
+
+  async load(stack: string, codec: CheckpointCodec): Promise<Checkpoint> {
+    return codec.decode(await this.readText(stack), this.statePath(stack));
+  }
+
+  async save(cp: Checkpoint, codec: CheckpointCodec): Promise<void> {
+    await this.saveText(cp.stack, codec.encode(cp));
+  }
+
+  async saveText(stack: string, text: string): Promise<void> {
+    await writeFileAtomic(this.statePath(stack), text);
+  }
+
+  async remove(stack: string): Promise<void> {
+    await rm(this.statePath(stack), { force: true });
+  }
+
+  lock(stack: string, command: string): Promise<StackLock> {
+    return StackLock.acquire(this.lockPath(stack), stack, command);
+  }
+}

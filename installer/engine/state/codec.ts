@@ -1,0 +1,110 @@
+/** Checkpoint <-> JSON text, with every secret encrypted. */
+import { Secret, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
+import type { Crypter } from "../secrets.js";
+import { DrydockError } from "../errors.js";
+import type { Checkpoint, PendingOperation, ResourceState } from "./types.js";
+
+const FORMAT = 1;
+
+/** Gives a crypter when a secret must be encrypted or decrypted (throws if none can be had). */
+export type CrypterSource = () => Crypter;
+
+export class CheckpointCodec {
+  /** Ciphertexts by Secret object, so unchanged secrets are not re-encrypted on every write. */
+  private readonly cache = new WeakMap<Secret, string>();
+
+  constructor(private readonly crypter: CrypterSource | typeof CheckpointCodec.masked) {}
+
+  /** Decode secrets as masked placeholders without a passphrase (read-only views). */
+  static readonly masked = Symbol("masked");
+
+  private open(): Crypter {
+    if (this.crypter === CheckpointCodec.masked) throw new Error("internal: a masked checkpoint cannot be written");
+    return this.crypter();
+  }
+
+  encode(cp: Checkpoint): string {
+    const doc = {
+      version: FORMAT,
+      project: cp.project,
+      stack: cp.stack,
+      resources: cp.resources.map((r) => ({
+        ...r,
+        inputs: this.encodeMap(r.inputs),
+        outputs: this.encodeMap(r.outputs),
+      })),
+      outputs: this.encodeMap(cp.outputs),
+      pending: cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs) })),
+    };
+    return `${JSON.stringify(doc, null, 1)}\n`;
+  }
+
+  decode(text: string, where: string): Checkpoint {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new DrydockError("failed", `state file ${where} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (doc.version !== FORMAT) {
+      throw new DrydockError("failed", `state file ${where} has format version ${String(doc.version)}; this drydock reads version ${FORMAT}`);
+    }
+    const resources = (doc.resources as ResourceState[]).map((r) => ({
+      ...r,
+      inputs: this.decodeMap(r.inputs),
+      outputs: this.decodeMap(r.outputs),
+    }));
+    const pending = ((doc.pending ?? []) as PendingOperation[]).map((p) => ({ ...p, inputs: this.decodeMap(p.inputs) }));
+    return {
+      project: String(doc.project),
+      stack: String(doc.stack),
+      resources,
+      outputs: this.decodeMap((doc.outputs ?? {}) as PropertyMap),
+      pending,
+    };
+  }
+
+  private encodeMap(m: PropertyMap): PropertyMap {
+    return this.encodeValue(m) as PropertyMap;
+  }
+
+  private encodeValue(v: PropertyValue): PropertyValue {
+    if (isSecret(v)) {
+      let ct = this.cache.get(v);
+      if (ct === undefined) {
+        ct = this.open().encrypt(JSON.stringify(v.value));
+        this.cache.set(v, ct);
+      }
+      return { $secret: ct };
+    }
+    if (isUnknown(v)) throw new Error("internal: an unknown value reached the state file");
+    if (Array.isArray(v)) return v.map((x) => this.encodeValue(x));
+    if (isPlainObject(v)) {
+      const out: Record<string, PropertyValue> = {};
+      for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) out[k] = this.encodeValue(x);
+      return out;
+    }
+    return v;
+  }
+
+  private decodeMap(m: PropertyMap): PropertyMap {
+    return this.decodeValue(m) as PropertyMap;
+  }
+
+  private decodeValue(v: PropertyValue): PropertyValue {
+    if (Array.isArray(v)) return v.map((x) => this.decodeValue(x));
+    if (isPlainObject(v)) {
+      const o = v as Record<string, PropertyValue>;
+      if (typeof o.$secret === "string" && Object.keys(o).length === 1) {
+        if (this.crypter === CheckpointCodec.masked) return new Secret("[secret]");
+        const s = new Secret(JSON.parse(this.open().decrypt(o.$secret)) as PropertyValue);
+        this.cache.set(s, o.$secret);
+        return s;
+      }
+      const out: Record<string, PropertyValue> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = this.decodeValue(x);
+      return out;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,28 @@
+/** Worker entry: runs one pass with TypeScript loading and `drydock` resolution set up. */
+import { register } from "node:module";
+import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
+import { register as registerTsx } from "tsx/esm/api";
+import { currentRuntime } from "../../sdk/internal.js";
+import type { PassRequest } from "./pass.js";
+
+const req = workerData as PassRequest;
+registerTsx();
+register(new URL("./loader-hooks.js", import.meta.url), {
+  data: {
+    sdkUrl: new URL("../../sdk/index.js", import.meta.url).href,
+    projectUrl: `${pathToFileURL(req.projectDir).href}/`,
+  },
+});
+
+// A program's stray promise rejection is a program error, not a crash.
+process.on("unhandledRejection", (e) => {
+  if (e instanceof Error && e.name === "SkippedError") return;
+  const rt = currentRuntime() as { programError?: (e: unknown) => void } | undefined;
+  if (rt?.programError) rt.programError(e);
+  else parentPort!.postMessage({ event: { type: "diag", severity: "error", message: String(e) } });
+});
+
+const { runPass } = await import("./pass.js");
+const result = await runPass(req, (event) => parentPort!.postMessage({ event }));
+parentPort!.postMessage({ result });

@@ -1,0 +1,59 @@
+/** local.Command: runs shell commands with execa; a failure names the command, exit code and stderr tail. */
+import { randomBytes } from "node:crypto";
+import { execa } from "execa";
+import { checkWith, local, propertyEqualsPlain, type ProviderContext, type ResourceProvider } from "./deps.js";
+
+type Inputs = local.CommandInputs;
+interface Outputs extends Inputs {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function tail(text: string, lines = 20): string {
+  const all = text.trimEnd().split("\n");
+  return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
+}
+
+async function run(what: string, command: string, i: Inputs, ctx: ProviderContext): Promise<{ stdout: string; stderr: string }> {
+  const r = await execa("/bin/sh", ["-c", command], {
+    cwd: i.dir ?? process.cwd(),
+    env: i.environment,
+    extendEnv: true,
+    reject: false,
+    stdin: "ignore",
+    cancelSignal: ctx.signal,
+  });
+  if (r.isCanceled) throw new Error(`${what} command was cancelled: ${String(ctx.signal.reason ?? "")}`);
+  if (r.exitCode !== 0) {
+    const why = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
+    throw new Error(`${what} command ${why}${r.stderr ? `; stderr:\n${tail(r.stderr)}` : ""}`);
+  }
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+export const commandProvider: ResourceProvider<Inputs, Outputs> = {
+  async check(_olds, news) {
+    return checkWith(local.CommandArgsSchema, news);
+  },
+
+  async diff(_id, _olds, news, oldInputs) {
+    const triggers = !propertyEqualsPlain(news.triggers, oldInputs.triggers);
+    const keys = ["create", "update", "delete", "environment", "dir"] as const;
+    const changes = triggers || keys.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
+    return { changes, replaces: triggers ? ["triggers"] : [] };
+  },
+
+  async create(inputs, ctx) {
+    const out = await run("create", inputs.create, inputs, ctx);
+    return { id: randomBytes(8).toString("hex"), outs: { ...inputs, ...out } };
+  },
+
+  async update(_id, _olds, news, ctx) {
+    const out = await run("update", news.update ?? news.create, news, ctx);
+    return { outs: { ...news, ...out } };
+  },
+
+  async delete(_id, props, ctx) {
+    if (props.delete) await run("delete", props.delete, props, ctx);
+  },
+};

@@ -1,0 +1,19 @@
+/** drydock: what programs import. */
+export {
+  Output, output, all, secret, unsecret, isSecret, interpolate, concat,
+  type Input, type Inputs, type Unwrap,
+} from "./output.js";
+export {
+  Resource, CustomResource, ComponentResource,
+  type ResourceOptions, type Alias, type CustomTimeouts,
+} from "./resource.js";
+export { Config, ConfigError } from "./config.js";
+export { getProject, getStack, isDryRun } from "./runtime.js";
+export { createUrn, parseUrn } from "./urn.js";
+export {
+  checkWith, type AnyProvider,
+  type ResourceProvider, type ProviderContext, type CheckResult, type CheckFailure,
+  type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
+} from "./provider.js";
+export { isUnknown } from "./properties.js";
+export * as local from "./local/index.js";

@@ -1,0 +1,7 @@
+/** For the installer and tests: the runtime seam and the property model. Not for programs. */
+export * from "./runtime.js";
+export * from "./properties.js";
+export { resolveDeep, type OutputData } from "./output.js";
+export { resourceInternals, isResource, type ResourceInternals } from "./resource.js";
+export { qualifyType, checkTypeToken } from "./urn.js";
+export { formatProblems, formatPath, zodProblems, type Problem } from "./validation.js";

@@ -1,0 +1,42 @@
+/** local.Command: shell commands run on create, update and delete. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+
+export const COMMAND_TYPE = "drydock:local:Command";
+
+export const CommandArgsSchema = z.object({
+  /** Run by `/bin/sh -c` when the resource is created. */
+  create: z.string().min(1, "create must not be empty"),
+  /** Run when an input changes. @default the create command */
+  update: z.string().min(1).optional(),
+  /** Run when the resource is deleted. @default nothing */
+  delete: z.string().min(1).optional(),
+  /** Extra environment variables, on top of drydock's own. */
+  environment: z.record(z.string(), z.string()).default({}),
+  /** Any change to these values replaces the resource (runs delete, then create again). */
+  triggers: z.array(z.unknown()).default([]),
+  /** Working directory. @default the project folder */
+  dir: z.string().min(1).optional(),
+}).strict();
+
+export type CommandInputs = z.infer<typeof CommandArgsSchema>;
+
+export interface CommandArgs {
+  readonly create: Input<string>;
+  readonly update?: Input<string>;
+  readonly delete?: Input<string>;
+  readonly environment?: Input<Record<string, Input<string>>>;
+  readonly triggers?: Input<readonly unknown[]>;
+  readonly dir?: Input<string>;
+}
+
+/** Runs local commands; its outputs are the create (or update) command's stdout and stderr. */
+export class Command extends CustomResource {
+  declare readonly stdout: Output<string>;
+  declare readonly stderr: Output<string>;
+
+  constructor(name: string, args: CommandArgs, opts?: ResourceOptions) {
+    super(COMMAND_TYPE, name, { ...args }, opts, ["stdout", "stderr"]);
+  }
+}

@@ -1,0 +1,41 @@
+/** local.File: a file on the machine running drydock. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+
+export const FILE_TYPE = "drydock:local:File";
+
+export const FileArgsSchema = z.object({
+  /** Absolute, or relative to the project folder. */
+  path: z.string().min(1, "path must not be empty"),
+  content: z.string(),
+  /** Octal permission bits. @default "0644" */
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'mode must be octal permission bits such as "0644"')
+    .default("0644")
+    .transform((m) => m.padStart(4, "0")),
+}).strict();
+
+export type FileInputs = z.infer<typeof FileArgsSchema>;
+
+export interface FileArgs {
+  readonly path: Input<string>;
+  readonly content: Input<string>;
+  /** @default "0644" */
+  readonly mode?: Input<string>;
+}
+
+/** Writes `content` to `path` atomically; an edit made outside drydock is drift that `refresh` sees. */
+export class File extends CustomResource {
+  /** The absolute path. */
+  declare readonly path: Output<string>;
+  declare readonly content: Output<string>;
+  declare readonly mode: Output<string>;
+  /** sha256 of the content, hex. */
+  declare readonly sha256: Output<string>;
+
+  constructor(name: string, args: FileArgs, opts?: ResourceOptions) {
+    super(FILE_TYPE, name, { ...args }, opts, ["path", "content", "mode", "sha256"]);
+  }
+}

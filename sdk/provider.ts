@@ -1,0 +1,99 @@
+/**
+ * The provider contract, in the shapes of Pulumi's dynamic providers.
+ * Providers see plain values: the engine strips secrets before calling them
+ * and re-applies secretness to what they return. During a preview, `check`
+ * and `diff` may see `unknown` leaves (test with `isUnknown`).
+ */
+import type { z } from "zod";
+import { isPlainObject, isUnknown } from "./properties.js";
+import { zodProblems } from "./validation.js";
+
+export interface CheckFailure {
+  /** Dotted property path, `members[1].host`. */
+  readonly property: string;
+  readonly reason: string;
+}
+
+export interface CheckResult<I = Record<string, unknown>> {
+  /** The normalised inputs (defaults applied) that will be stored and diffed. */
+  readonly inputs?: I;
+  readonly failures?: readonly CheckFailure[];
+}
+
+export interface DiffResult {
+  readonly changes?: boolean;
+  /** Properties whose change needs a replacement. */
+  readonly replaces?: readonly string[];
+  /** Output properties that keep their value across this update. */
+  readonly stables?: readonly string[];
+  readonly deleteBeforeReplace?: boolean;
+}
+
+export interface CreateResult<O = Record<string, unknown>> {
+  readonly id: string;
+  readonly outs?: O;
+}
+
+export interface ReadResult<O = Record<string, unknown>> {
+  readonly id?: string;
+  /** The real thing's current output properties. */
+  readonly props?: O;
+  /** The inputs that would produce it (so drift shows in the next diff). */
+  readonly inputs?: Record<string, unknown>;
+}
+
+export interface UpdateResult<O = Record<string, unknown>> {
+  readonly outs?: O;
+}
+
+/** What a provider call may use besides its arguments. */
+export interface ProviderContext {
+  /** Aborted when the operation's timeout passes or the run is cancelled. */
+  readonly signal: AbortSignal;
+  /** The resource's URN, for messages. */
+  readonly urn: string;
+  /** Progress for long waits ("waiting for ssh on 10.1.0.5"). */
+  log(message: string): void;
+}
+
+export interface ResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {
+  check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Promise<CheckResult<I>>;
+  /** `olds` are the old output properties; without `diff` the engine compares inputs. */
+  diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
+  create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;
+  /** Reads the real thing back; `undefined` means it is gone. */
+  read?(id: string, props: O, inputs: I, ctx: ProviderContext): Promise<ReadResult<O> | undefined>;
+  update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;
+  delete?(id: string, props: O, ctx: ProviderContext): Promise<void>;
+  /** An ID known before `create` runs, so an interrupted create can be read back. */
+  idFor?(inputs: I): string | undefined;
+}
+
+/** Paths (dotted) at which `v` holds an unknown. */
+function unknownPaths(v: unknown, path: string, out: string[]): string[] {
+  if (isUnknown(v)) out.push(path);
+  else if (Array.isArray(v)) v.forEach((x, i) => unknownPaths(x, `${path}[${i}]`, out));
+  else if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) unknownPaths(x, path ? `${path}.${k}` : k, out);
+  }
+  return out;
+}
+
+/**
+ * Validates inputs against a zod schema and reports every problem with its
+ * path. Problems at or under an unknown value (preview) are not problems yet.
+ */
+export function checkWith<S extends z.ZodType>(schema: S, news: Record<string, unknown>): CheckResult<z.infer<S>> {
+  const r = schema.safeParse(news);
+  if (r.success) return { inputs: r.data as z.infer<S> };
+  const unknowns = unknownPaths(news, "", []);
+  const problems = zodProblems(r.error.issues, news).filter(
+    (p) => !unknowns.some((u) => p.path === u || p.path.startsWith(`${u}.`) || p.path.startsWith(`${u}[`)),
+  );
+  if (problems.length === 0) return { inputs: news as z.infer<S> };
+  return { failures: problems.map((p) => ({ property: p.path, reason: p.message })) };
+}
+
+/** A provider of any input and output shape, as registries hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = ResourceProvider<any, any>;
