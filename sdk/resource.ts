@@ -51,9 +51,18 @@ export interface ResourceOptions {
 
 const SDK_DIR = fileURLToPath(new URL(".", import.meta.url));
 
-/** The first stack frame outside the SDK: where the user declared the resource. */
-function declarationSite(): string {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
+/**
+ * Where the user declared the resource: the first stack frame outside the SDK.
+ * The stack is captured now but formatted only if a message needs it.
+ */
+function declarationSite(): { toString(): string } {
+  const captured = new Error();
+  let text: string | undefined;
+  return { toString: () => (text ??= siteOf(captured)) };
+}
+
+function siteOf(captured: Error): string {
+  const lines = (captured.stack ?? "").split("\n").slice(1);
   for (const l of lines) {
     const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(l.trim());
     if (!m) continue;
@@ -73,7 +82,7 @@ export interface ResourceInternals {
   readonly custom: boolean;
   readonly parent: Resource | undefined;
   readonly children: Set<Resource>;
-  readonly site: string;
+  readonly site: { toString(): string };
   readonly registered: Promise<RegisterResponse>;
 }
 

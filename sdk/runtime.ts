@@ -26,8 +26,8 @@ export interface RegisterRequest {
   readonly custom: boolean;
   readonly props: Record<string, unknown>;
   readonly opts: Record<string, unknown>;
-  /** Where the resource was declared, for error messages. */
-  readonly site: string;
+  /** Where the resource was declared, for error messages (formatted on demand). */
+  readonly site: { toString(): string };
 }
 
 export interface RegisterResponse {

@@ -6,7 +6,7 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  formatProblems, isResource, resourceInternals, revealMap,
+  formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
   type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
 import { resolveDeep } from "../../sdk/internal.js";
@@ -109,17 +109,18 @@ export class Deployment implements Runtime {
   }
 
   registerOutputs(resource: object, outputs: unknown): void {
-    if (this.o.executor.dryRun || !isResource(resource)) return;
+    if (!isResource(resource)) return;
     const urn = resourceInternals(resource).urn;
     this.track(
       (async () => {
         await resourceInternals(resource).registered;
         const { props } = await serializeProps({ outputs }, urn);
+        const value = (props.outputs ?? {}) as PropertyMap;
         const st = this.o.state.current.get(urn);
-        if (st && props.outputs && typeof props.outputs === "object") {
-          this.o.state.current.set(urn, { ...st, outputs: props.outputs as PropertyMap });
-          await this.o.state.flush();
-        }
+        if (!propertyEquals(st?.outputs ?? {}, value)) this.o.executor.stateChanged = true;
+        if (this.o.executor.dryRun || !st) return;
+        this.o.state.current.set(urn, { ...st, outputs: value });
+        await this.o.state.flush();
       })(),
     );
   }

@@ -47,6 +47,9 @@ function nameOf(urn: string): string {
 }
 
 export class Executor {
+  /** Set when a "same" step would still change what state records (a rename, options, inputs). */
+  stateChanged = false;
+
   constructor(private readonly o: ExecutorOptions) {}
 
   get dryRun(): boolean {
@@ -214,6 +217,7 @@ export class Executor {
       additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
     };
     this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, renamedFrom ? { note: `renamed from ${renamedFrom}` } : {});
+    if (renamedFrom || metadataChanged(old, st) || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
     if (this.dryRun) return st;
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
     this.o.state.current.set(spec.urn, st);

@@ -3,6 +3,7 @@
  * interrupted run left pending, then refresh, run the program, or destroy.
  * A pass runs in its own worker so a program's modules load fresh each time.
  */
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import { setRuntime } from "../../sdk/internal.js";
@@ -43,6 +44,8 @@ export interface PassRequest {
 export interface PassResult {
   readonly counts: Record<StepOp, number>;
   readonly changes: boolean;
+  /** True if state would change even without resource changes (renames, options, outputs, pending work). */
+  readonly stateChanged: boolean;
   readonly errors: readonly { readonly kind: ErrorKind; readonly message: string }[];
 }
 
@@ -68,6 +71,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
   const counts = emptyCounts();
   const started = performance.now();
   const errors: DrydockError[] = [];
+  let stateChanged = false;
   const events: EventSink = (e: EngineEvent) => {
     if (e.type === "step" && (e.phase === (req.dryRun ? "plan" : "done"))) counts[e.op]++;
     sink(e);
@@ -102,7 +106,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       stopped: () => errors.length > 0 || (deployment?.stopped ?? false),
     });
 
-    await reconcilePending(state, registry, events);
+    if ((await reconcilePending(state, registry, events)) > 0) stateChanged = true;
     if (req.refresh || req.kind === "refresh") errors.push(...(await refreshAll(state, registry, events, redactor, limit, req.dryRun)));
 
     if (req.kind === "destroy" && errors.length === 0) {
@@ -118,9 +122,10 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
         settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
         state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,
       });
-      await runProgram(project, deployment, state, events, req.dryRun);
+      if (await runProgram(project, deployment, state, events, req.dryRun)) stateChanged = true;
       errors.push(...deployment.problems, ...deployment.failures.filter((f) => !errors.includes(f)));
     }
+    if (executor.stateChanged) stateChanged = true;
     if (!req.dryRun) await state.flush();
   } catch (e) {
     errors.push(e instanceof DrydockError ? e : new DrydockError("failed", errorMessage(e), {}, { cause: e }));
@@ -133,7 +138,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     type: "summary", operation: req.operation, dryRun: req.dryRun, counts, changes,
     result: unique.length ? "failed" : "succeeded", durationMs: Math.round(performance.now() - started),
   });
-  return { counts, changes, errors: unique.map((e) => ({ kind: e.kind, message: e.message })) };
+  return { counts, changes, stateChanged: stateChanged || changes, errors: unique.map((e) => ({ kind: e.kind, message: e.message })) };
 }
 
 async function runProgram(
@@ -142,7 +147,10 @@ async function runProgram(
   state: WorkingState,
   events: EventSink,
   dryRun: boolean,
-): Promise<void> {
+): Promise<boolean> {
+  if (!existsSync(project.mainPath)) {
+    throw new DrydockError("input", `${project.dir}/drydock.yaml: main "${project.main}" does not exist (${project.mainPath})`);
+  }
   setRuntime(deployment);
   let ns: Record<string, unknown> = {};
   try {
@@ -157,10 +165,11 @@ async function runProgram(
     // recorded by track
   }
   await deployment.drain();
-  if (deployment.stopped || !outputs) return;
+  if (deployment.stopped || !outputs) return false;
   await deployment.deleteRemoved();
-  if (deployment.stopped) return;
+  if (deployment.stopped) return false;
   const diffs = diffProperties(state.base.outputs, outputs.props);
   events({ type: "outputs", outputs: displayMap(outputs.props), diffs });
   if (!dryRun) state.outputs = outputs.props;
+  return diffs.length > 0;
 }

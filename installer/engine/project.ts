@@ -52,11 +52,7 @@ export async function loadProject(start: string): Promise<Project> {
   if (!r.success) {
     throw new DrydockError("input", `${file} is invalid:\n${formatProblems(zodProblems(r.error.issues, raw))}`);
   }
-  const mainPath = resolve(dir, r.data.main);
-  if (!existsSync(mainPath)) {
-    throw new DrydockError("input", `${file}: main "${r.data.main}" does not exist (${mainPath})`);
-  }
-  return { ...r.data, dir, mainPath };
+  return { ...r.data, dir, mainPath: resolve(dir, r.data.main) };
 }
 
 export function checkStackName(name: string): void {

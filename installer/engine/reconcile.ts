@@ -8,7 +8,9 @@ import { markSecretOutputs, rewrapLike } from "./outputs.js";
 import type { ProviderRegistry } from "./registry.js";
 import type { WorkingState } from "./working-state.js";
 
-export async function reconcilePending(state: WorkingState, registry: ProviderRegistry, events: EventSink): Promise<void> {
+/** Returns how many pending operations there were. */
+export async function reconcilePending(state: WorkingState, registry: ProviderRegistry, events: EventSink): Promise<number> {
+  const count = state.pending.size;
   const warn = (urn: string, message: string): void => events({ type: "diag", severity: "warning", urn, message });
   for (const [key, p] of [...state.pending]) {
     state.pending.delete(key);
@@ -55,4 +57,5 @@ export async function reconcilePending(state: WorkingState, registry: ProviderRe
       }
     }
   }
+  return count;
 }

@@ -4,7 +4,9 @@ import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import { register as registerTsx } from "tsx/esm/api";
 import { currentRuntime } from "../../sdk/internal.js";
-import type { PassRequest } from "./pass.js";
+// Imported before the hooks are registered, so the engine's own modules load at full speed;
+// only the program's modules go through the hooks.
+import { runPass, type PassRequest } from "./pass.js";
 
 const req = workerData as PassRequest;
 registerTsx();
@@ -23,6 +25,5 @@ process.on("unhandledRejection", (e) => {
   else parentPort!.postMessage({ event: { type: "diag", severity: "error", message: String(e) } });
 });
 
-const { runPass } = await import("./pass.js");
 const result = await runPass(req, (event) => parentPort!.postMessage({ event }));
 parentPort!.postMessage({ result });

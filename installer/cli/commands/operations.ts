@@ -6,7 +6,6 @@ import { openProject, passphrase, resolveStack, type GlobalOptions } from "../co
 import { confirm } from "../prompt.js";
 import { EventsFileReporter } from "../render/events-file.js";
 import { JsonReporter, PlainReporter, TeeReporter, type Reporter } from "../render/plain.js";
-import { TtyReporter } from "../render/tty.js";
 
 export interface OperationFlags {
   readonly diff?: boolean;
@@ -22,12 +21,16 @@ type Kind = "preview" | "up" | "refresh" | "destroy";
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
-function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, title: string): Reporter {
+async function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, title: string): Promise<Reporter> {
   const parts: Reporter[] = [];
   if (g.json) parts.push(new JsonReporter(out));
   else {
     const plain = new PlainReporter({ showDiffs: Boolean(f.diff), write: out });
-    parts.push(!dryRun && process.stdout.isTTY ? new TtyReporter(title, plain) : plain);
+    if (!dryRun && process.stdout.isTTY) {
+      // listr2 is loaded only for terminals.
+      const { TtyReporter } = await import("../render/tty.js");
+      parts.push(new TtyReporter(title, plain));
+    } else parts.push(plain);
   }
   if (f.events) parts.push(new EventsFileReporter(f.events));
   return new TeeReporter(parts);
@@ -71,20 +74,25 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
     // up always plans first, so bad input is found before anything is touched.
     if (kind === "preview" || kind === "up" || interactive) {
-      const plan = await pass({ ...base, dryRun: true }, reporter(g, f, true, ""));
+      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""));
       if (plan.errors.length) return failed(plan, g);
       if (f.expectNoChanges && plan.changes) {
         process.stderr.write("error: no changes were expected, but the plan has changes\n");
         return 1;
       }
       if (kind === "preview") return 0;
+      // The plan proved there is nothing to do: what was previewed is what up does.
+      if (kind === "up" && !plan.stateChanged) {
+        if (!g.json) out("No changes: the stack is up to date.");
+        return 0;
+      }
       if (interactive && !(await confirm(`Do you want to perform this ${kind}?`))) {
         out("Cancelled: nothing was changed.");
         return 1;
       }
     }
     const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
-    const r = await pass({ ...base, dryRun: false }, reporter(g, f, false, `${verb} stack ${stack}`));
+    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`));
     if (r.errors.length) return failed(r, g);
     if (f.expectNoChanges && r.changes) {
       process.stderr.write("error: no changes were expected, but changes were made\n");

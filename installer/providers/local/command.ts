@@ -1,6 +1,5 @@
 /** local.Command: runs shell commands with execa; a failure names the command, exit code and stderr tail. */
 import { randomBytes } from "node:crypto";
-import { execa } from "execa";
 import { checkWith, local, propertyEqualsPlain, type ProviderContext, type ResourceProvider } from "./deps.js";
 
 type Inputs = local.CommandInputs;
@@ -15,6 +14,8 @@ function tail(text: string, lines = 20): string {
 }
 
 async function run(what: string, command: string, i: Inputs, ctx: ProviderContext): Promise<{ stdout: string; stderr: string }> {
+  // execa is loaded on first use: most runs never start a command.
+  const { execa } = await import("execa");
   const r = await execa("/bin/sh", ["-c", command], {
     cwd: i.dir ?? process.cwd(),
     env: i.environment,
