@@ -37,6 +37,8 @@ export interface DeploymentOptions {
   readonly redactor: Redactor;
   readonly targets?: readonly string[] | undefined;
   readonly targetDependents?: boolean | undefined;
+  /** True once a step has failed (the executor records those). */
+  readonly stepFailed: () => boolean;
 }
 
 export class Deployment implements Runtime {
@@ -47,8 +49,6 @@ export class Deployment implements Runtime {
   private readonly tracked = new Set<Promise<unknown>>();
   /** Bad input and program errors: exit 2, nothing more is done. */
   readonly problems: DrydockError[] = [];
-  /** Failed steps: exit 1. */
-  readonly failures: DrydockError[] = [];
   private readonly oldByUrn = new Map<string, ResourceState>();
 
   constructor(private readonly o: DeploymentOptions) {
@@ -57,7 +57,7 @@ export class Deployment implements Runtime {
   }
 
   get stopped(): boolean {
-    return this.problems.length > 0 || this.failures.length > 0;
+    return this.problems.length > 0 || this.o.stepFailed();
   }
 
   track<T>(p: Promise<T>): Promise<T> {

@@ -103,7 +103,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     const executor = new Executor({
       dryRun: req.dryRun, state, registry, events, redactor, limit,
       onFailure: (e) => errors.push(e),
-      stopped: () => errors.length > 0 || (deployment?.stopped ?? false),
+      stopped: () => errors.length > 0 || (deployment?.problems.length ?? 0) > 0,
     });
 
     if ((await reconcilePending(state, registry, events)) > 0) stateChanged = true;
@@ -121,9 +121,10 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       deployment = new Deployment({
         settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
         state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,
+        stepFailed: () => errors.length > 0,
       });
       if (await runProgram(project, deployment, state, events, req.dryRun)) stateChanged = true;
-      errors.push(...deployment.problems, ...deployment.failures.filter((f) => !errors.includes(f)));
+      errors.push(...deployment.problems);
     }
     if (executor.stateChanged) stateChanged = true;
     if (!req.dryRun) await state.flush();
