@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests run the real CLI in child processes; two cores.
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "./test/plain-summary.ts"],
   },
 });
