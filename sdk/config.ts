@@ -55,7 +55,7 @@ export class Config {
     const v = this.plain(key);
     if (v === undefined) return undefined;
     const n = typeof v === "number" ? v : Number(v);
-    if (typeof v === "boolean" || v === "" || !Number.isFinite(n)) {
+    if (typeof v === "boolean" || (typeof v === "string" && v.trim() === "") || !Number.isFinite(n)) {
       throw new ConfigError(`config "${this.fullKey(key)}" must be a number (got ${JSON.stringify(v)})`);
     }
     return n;
@@ -112,7 +112,7 @@ export class Config {
     if (!schema) return v as T;
     const r = schema.safeParse(v);
     if (!r.success) {
-      throw new ConfigError(`config "${this.fullKey(key)}" is invalid:\n${formatIssues(r.error.issues, this.fullKey(key))}`);
+      throw new ConfigError(`config "${this.fullKey(key)}" is invalid:\n${formatIssues(r.error.issues, this.fullKey(key), v)}`);
     }
     return r.data;
   }

@@ -1,7 +1,7 @@
 /** Resources: CustomResource (managed by a provider) and ComponentResource (a group). */
 import { fileURLToPath } from "node:url";
 import { Output, type Input, type Inputs } from "./output.js";
-import { containsUnknown, isSecret, isUnknown, reveal, type PropertyValue } from "./properties.js";
+import { containsSecret, containsUnknown, isUnknown, reveal, type PropertyValue } from "./properties.js";
 import { requireRuntime, type RegisterResponse } from "./runtime.js";
 import { checkTypeToken, createUrn, parseUrn, qualifyType } from "./urn.js";
 
@@ -138,7 +138,7 @@ export abstract class Resource {
     return new Output(
       reg.then((r) => {
         const v = r.outputs[key];
-        const secret = v !== undefined && isSecret(v);
+        const secret = v !== undefined && containsSecret(v);
         if (v === undefined) return { value: undefined, known: !r.partial, secret: false, resources: deps };
         if (containsUnknown(v)) return { value: undefined, known: false, secret, resources: deps };
         return { value: reveal(v as PropertyValue) as T, known: !isUnknown(v), secret, resources: deps };

@@ -27,7 +27,7 @@ export function qualifyType(type: string, parentUrn: string | undefined): string
 
 /** A type token has the form `package:module:Type`. */
 export function checkTypeToken(type: string): void {
-  if (!/^[A-Za-z][\w.-]*:[\w./-]*:[A-Za-z][\w]*$/.test(type)) {
+  if (!/^[A-Za-z][\w.-]*:[\w./-]+:[A-Za-z][\w]*$/.test(type)) {
     throw new Error(`resource type "${type}" is not a type token of the form package:module:Type`);
   }
 }

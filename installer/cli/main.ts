@@ -92,6 +92,14 @@ config
   .action(run((key: string, o: { showSecrets?: boolean }, c: Command) => configGet(key, Boolean(o.showSecrets), globals(c))));
 config.command("rm <key>").description("remove a value").action(run((key: string, _o, c: Command) => configRm(key, globals(c))));
 
+// A group without a subcommand is a usage error, not success.
+for (const group of [program, stack]) {
+  group.action(() => {
+    group.outputHelp({ error: true });
+    exitCode = 2;
+  });
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

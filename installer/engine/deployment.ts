@@ -82,7 +82,8 @@ export class Deployment implements Runtime {
       if (!this.problems.includes(e)) this.problems.push(e);
       return;
     }
-    const where = e instanceof Error && e.stack ? `\n${e.stack.split("\n").slice(1, 4).join("\n")}` : "";
+    const frames = e instanceof Error && e.stack ? e.stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 3) : [];
+    const where = frames.length ? `\n${frames.join("\n")}` : "";
     this.problems.push(new DrydockError("program", `the program failed: ${this.o.redactor.redact(errorMessage(e))}${where}`));
   }
 

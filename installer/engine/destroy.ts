@@ -19,7 +19,7 @@ export async function destroyAll(
       "step",
       `cannot destroy: ${protectedOnes.length === 1 ? "this resource is" : "these resources are"} protected:\n` +
         protectedOnes.map((r) => `  ✖ ${r.urn}`).join("\n") +
-        "\nset protect: false and run `drydock up` first; nothing was deleted",
+        "\nset protect: false on them and run `drydock up` first; nothing was deleted",
     );
   }
   await deleteInOrder(doomed, (r) => executor.delete(r));

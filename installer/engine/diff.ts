@@ -1,6 +1,6 @@
 /** Property-level diffs, ignoreChanges and replaceOnChanges. */
 import {
-  isPlainObject, isSecret, isUnknown, propertyEquals,
+  Secret, isPlainObject, isSecret, isUnknown, propertyEquals,
   type PropertyMap, type PropertyValue,
 } from "../../sdk/internal.js";
 import type { PropertyDiff } from "./events.js";
@@ -66,6 +66,10 @@ function setPath(m: PropertyMap, parts: string[], value: PropertyValue | undefin
     return copy;
   }
   const child = copy[head];
+  if (isSecret(child) && isPlainObject(child.value)) {
+    copy[head] = new Secret(setPath(child.value as PropertyMap, rest, value));
+    return copy;
+  }
   if (!isPlainObject(child)) return m;
   copy[head] = setPath(child as PropertyMap, rest, value);
   return copy;

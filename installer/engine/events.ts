@@ -22,6 +22,8 @@ export type EngineEvent =
       readonly diffs?: readonly PropertyDiff[];
       readonly replaces?: readonly string[];
       readonly note?: string;
+      /** The delete half of a replacement: shown, but counted with the replacement. */
+      readonly original?: boolean;
       readonly durationMs?: number;
       readonly error?: string;
     }

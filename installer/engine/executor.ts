@@ -49,6 +49,8 @@ function nameOf(urn: string): string {
 export class Executor {
   /** Set when a "same" step would still change what state records (a rename, options, inputs). */
   stateChanged = false;
+  /** URNs being replaced in this run. */
+  private readonly replacing = new Set<string>();
 
   constructor(private readonly o: ExecutorOptions) {}
 
@@ -195,8 +197,9 @@ export class Executor {
       return this.planned(spec, undefined);
     }
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
+    this.replacing.add(spec.urn).add(old.urn);
     if (deleteFirst) {
-      await this.delete(old, "replace");
+      await this.delete(old);
       return this.create(spec, "replace");
     }
     this.o.state.current.delete(old.urn);
@@ -227,11 +230,16 @@ export class Executor {
 
   /** Deletes a resource (or drops it from state if retained). */
   async delete(old: ResourceState, op: StepOp = "delete"): Promise<void> {
-    const note = old.retainOnDelete ? "retained: left in place, dropped from state" : undefined;
+    // The old half of a replacement (either order) is shown but counted with the replacement.
+    const original = old.pendingDelete || this.o.state.current.get(old.urn) === old && this.replacing.has(old.urn);
+    const note = old.retainOnDelete
+      ? "retained: left in place, dropped from state"
+      : original ? "the replaced original" : undefined;
     if (old.protect) {
       const err = new DrydockError(
         "step",
-        `${old.urn} is protected: set protect: false and run \`drydock up\` before deleting or replacing it`,
+        `${old.urn} is protected: set protect: false on it and run \`drydock up\` first ` +
+          "(if it is no longer in the program, add it back with protect: false for one run)",
         { urn: old.urn, step: op },
       );
       this.emit(this.dryRun ? "plan" : "failed", op, old.urn, old.type, { error: err.message });
@@ -249,11 +257,11 @@ export class Executor {
     if (old.custom && !old.retainOnDelete) {
       const provider = this.provider(old.type, old.urn);
       const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
-      await this.run(op, old.urn, old.type, { note }, undefined, pending, (ctx) =>
+      await this.run(op, old.urn, old.type, { note, original }, undefined, pending, (ctx) =>
         provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve(),
       );
     } else {
-      this.emit("done", op, old.urn, old.type, { note });
+      this.emit("done", op, old.urn, old.type, { note, original });
     }
     forget();
     await this.o.state.flush();

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
-import { setRuntime } from "../../sdk/internal.js";
+import { containsUnknown, setRuntime, type PropertyMap } from "../../sdk/internal.js";
 import { builtinProviders } from "../providers/index.js";
 import { StackCrypter } from "./crypter-source.js";
 import { configValues } from "./config-values.js";
@@ -41,6 +41,13 @@ export interface PassRequest {
   readonly refresh?: boolean | undefined;
 }
 
+let cancelled = false;
+
+/** Stops scheduling new steps; running ones finish and state is written (Ctrl-C). */
+export function requestCancel(): void {
+  cancelled = true;
+}
+
 export interface PassResult {
   readonly counts: Record<StepOp, number>;
   readonly changes: boolean;
@@ -59,7 +66,8 @@ async function registryFor(project: Project): Promise<ProviderRegistry> {
 /** Program exports become stack outputs; a default-exported function's result is merged in. */
 async function stackOutputs(ns: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(ns)) if (k !== "default") out[k] = v;
+  // Exported functions and classes are code, not data.
+  for (const [k, v] of Object.entries(ns)) if (k !== "default" && typeof v !== "function") out[k] = v;
   if (typeof ns.default === "function") {
     const r = (await (ns.default as () => unknown)()) as unknown;
     if (r && typeof r === "object") Object.assign(out, r);
@@ -73,7 +81,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
   const errors: DrydockError[] = [];
   let stateChanged = false;
   const events: EventSink = (e: EngineEvent) => {
-    if (e.type === "step" && (e.phase === (req.dryRun ? "plan" : "done"))) counts[e.op]++;
+    if (e.type === "step" && !e.original && e.phase === (req.dryRun ? "plan" : "done")) counts[e.op]++;
     sink(e);
   };
   try {
@@ -103,11 +111,11 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     const executor = new Executor({
       dryRun: req.dryRun, state, registry, events, redactor, limit,
       onFailure: (e) => errors.push(e),
-      stopped: () => errors.length > 0 || (deployment?.problems.length ?? 0) > 0,
+      stopped: () => cancelled || errors.length > 0 || (deployment?.problems.length ?? 0) > 0,
     });
 
     if ((await reconcilePending(state, registry, events)) > 0) stateChanged = true;
-    if (req.refresh || req.kind === "refresh") errors.push(...(await refreshAll(state, registry, events, redactor, limit, req.dryRun)));
+    if (req.refresh || req.kind === "refresh") errors.push(...(await refreshAll(state, registry, events, redactor, limit, req.dryRun, req.kind === "refresh")));
 
     if (req.kind === "destroy" && errors.length === 0) {
       try {
@@ -121,12 +129,15 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       deployment = new Deployment({
         settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
         state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,
-        stepFailed: () => errors.length > 0,
+        stepFailed: () => cancelled || errors.length > 0,
       });
       if (await runProgram(project, deployment, state, events, req.dryRun)) stateChanged = true;
       errors.push(...deployment.problems);
     }
     if (executor.stateChanged) stateChanged = true;
+    if (cancelled) {
+      errors.push(new DrydockError("failed", "cancelled: running steps were allowed to finish, nothing new was started, and state was saved"));
+    }
     if (!req.dryRun) await state.flush();
   } catch (e) {
     errors.push(e instanceof DrydockError ? e : new DrydockError("failed", errorMessage(e), {}, { cause: e }));
@@ -169,8 +180,25 @@ async function runProgram(
   if (deployment.stopped || !outputs) return false;
   await deployment.deleteRemoved();
   if (deployment.stopped) return false;
-  const diffs = diffProperties(state.base.outputs, outputs.props);
-  events({ type: "outputs", outputs: displayMap(outputs.props), diffs });
-  if (!dryRun) state.outputs = outputs.props;
+  const props = dryRun ? outputs.props : settleOutputs(outputs.props, state.base.outputs, events);
+  const diffs = diffProperties(state.base.outputs, props);
+  events({ type: "outputs", outputs: displayMap(props), diffs });
+  if (!dryRun) state.outputs = props;
   return diffs.length > 0;
+}
+
+/**
+ * After an update every output is known, except one that comes from a resource
+ * a --target run left out: it keeps its last value (or stays absent), and says so.
+ */
+function settleOutputs(news: PropertyMap, olds: PropertyMap, events: EventSink): PropertyMap {
+  const out: PropertyMap = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (!containsUnknown(v)) out[k] = v;
+    else {
+      if (olds[k] !== undefined) out[k] = olds[k]!;
+      events({ type: "diag", severity: "warning", message: `stack output "${k}" depends on a resource that was not targeted; it keeps its last value` });
+    }
+  }
+  return out;
 }

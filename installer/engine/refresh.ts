@@ -16,6 +16,8 @@ export async function refreshAll(
   redactor: Redactor,
   limit: LimitFunction,
   dryRun: boolean,
+  /** A refresh of its own shows drift as updates and deletes; as part of preview/up --refresh, as "refresh" steps. */
+  standalone: boolean,
 ): Promise<DrydockError[]> {
   const failures: DrydockError[] = [];
   const phase = dryRun ? "plan" : "done";
@@ -26,7 +28,7 @@ export async function refreshAll(
         const base = { type: "step", phase, urn: r.urn, resourceType: r.type, name } as const;
         const provider = r.custom ? registry.get(r.type) : undefined;
         if (!provider?.read) {
-          events({ ...base, op: "same" });
+          if (standalone) events({ ...base, op: "same" });
           return;
         }
         try {
@@ -34,7 +36,7 @@ export async function refreshAll(
           const back = await provider.read(r.id ?? "", revealMap(r.outputs), revealMap(r.inputs), ctx);
           if (!back) {
             state.current.delete(r.urn);
-            events({ ...base, op: "delete", note: "gone: deleted outside drydock" });
+            events({ ...base, op: standalone ? "delete" : "refresh", note: "gone: deleted outside drydock" });
             return;
           }
           const inputs = back.inputs ? rewrapLike(back.inputs, r.inputs) : r.inputs;
@@ -42,7 +44,8 @@ export async function refreshAll(
           const diffs = diffProperties(r.outputs, outputs);
           redactor.addTree(outputs);
           state.current.set(r.urn, { ...r, id: back.id ?? r.id, inputs, outputs });
-          events({ ...base, op: diffs.length ? "update" : "same", diffs, note: diffs.length ? "drift: changed outside drydock" : undefined });
+          if (diffs.length) events({ ...base, op: standalone ? "update" : "refresh", diffs, note: "drift: changed outside drydock" });
+          else if (standalone) events({ ...base, op: "same" });
         } catch (e) {
           const message = redactor.redact(`refresh failed: ${errorMessage(e)}`);
           events({ ...base, phase: "failed", op: "refresh", error: message });

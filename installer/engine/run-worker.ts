@@ -4,9 +4,17 @@ import { DrydockError } from "./errors.js";
 import type { EngineEvent } from "./events.js";
 import type { PassRequest, PassResult } from "./pass.js";
 
+let current: Worker | undefined;
+
+/** Asks the running pass to stop scheduling new steps (running ones finish, state is saved). */
+export function cancelRunningPass(): void {
+  current?.postMessage({ cancel: true });
+}
+
 export function runPassInWorker(req: PassRequest, onEvent: (e: EngineEvent) => void): Promise<PassResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: req });
+    current = worker;
     let settled = false;
     worker.on("message", (m: { event?: EngineEvent; result?: PassResult }) => {
       if (m.event) onEvent(m.event);

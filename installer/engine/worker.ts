@@ -6,7 +6,7 @@ import { register as registerTsx } from "tsx/esm/api";
 import { currentRuntime } from "../../sdk/internal.js";
 // Imported before the hooks are registered, so the engine's own modules load at full speed;
 // only the program's modules go through the hooks.
-import { runPass, type PassRequest } from "./pass.js";
+import { requestCancel, runPass, type PassRequest } from "./pass.js";
 
 const req = workerData as PassRequest;
 registerTsx();
@@ -23,6 +23,10 @@ process.on("unhandledRejection", (e) => {
   const rt = currentRuntime() as { programError?: (e: unknown) => void } | undefined;
   if (rt?.programError) rt.programError(e);
   else parentPort!.postMessage({ event: { type: "diag", severity: "error", message: String(e) } });
+});
+
+parentPort!.on("message", (m: { cancel?: boolean }) => {
+  if (m.cancel) requestCancel();
 });
 
 const result = await runPass(req, (event) => parentPort!.postMessage({ event }));

@@ -14,7 +14,7 @@ export const CommandArgsSchema = z.object({
   delete: z.string().min(1).optional(),
   /** Extra environment variables, on top of drydock's own. */
   environment: z.record(z.string(), z.string()).default({}),
-  /** Any change to these values replaces the resource (runs delete, then create again). */
+  /** Any change to these values replaces the resource: the new one is created, then the old one deleted (unless deleteBeforeReplace). */
   triggers: z.array(z.unknown()).default([]),
   /** Working directory. @default the project folder */
   dir: z.string().min(1).optional(),

@@ -1,7 +1,8 @@
 /** preview, up, refresh, destroy: plan in one pass, confirm on a terminal, apply in another. */
 import { DrydockError } from "../../engine/errors.js";
 import type { PassRequest, PassResult } from "../../engine/pass.js";
-import { runPassInWorker } from "../../engine/run-worker.js";
+import { cancelRunningPass, runPassInWorker } from "../../engine/run-worker.js";
+import type { StackLock } from "../../engine/state/lock.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
 import { confirm } from "../prompt.js";
 import { EventsFileReporter } from "../render/events-file.js";
@@ -70,10 +71,12 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     refresh: f.refresh,
   } as const;
   const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
+  const signals = onInterrupt(lock);
   try {
     const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
-    // up always plans first, so bad input is found before anything is touched.
-    if (kind === "preview" || kind === "up" || interactive) {
+    // up always plans first, so bad input is found before anything is touched;
+    // so does any run that must not change anything, or that asks first.
+    if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
       const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""));
       if (plan.errors.length) return failed(plan, g);
       if (f.expectNoChanges && plan.changes) {
@@ -86,6 +89,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
         if (!g.json) out("No changes: the stack is up to date.");
         return 0;
       }
+      if (signals.interrupted) return 1;
       if (interactive && !(await confirm(`Do you want to perform this ${kind}?`))) {
         out("Cancelled: nothing was changed.");
         return 1;
@@ -100,6 +104,33 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     }
     return 0;
   } finally {
+    signals.remove();
     await lock?.release();
   }
+}
+
+/**
+ * Ctrl-C (or SIGTERM) once: stop scheduling, let running steps finish, save
+ * state, release the lock, exit 1. Twice: release the lock and leave at once
+ * (the next run reconciles whatever was pending).
+ */
+function onInterrupt(lock: StackLock | undefined): { readonly interrupted: boolean; remove(): void } {
+  const state = { interrupted: false, remove: () => {} };
+  const handler = (signal: NodeJS.Signals): void => {
+    if (state.interrupted) {
+      lock?.releaseSync();
+      process.stderr.write(`\n${signal} again: stopped without waiting; the next run will reconcile pending steps\n`);
+      process.exit(1);
+    }
+    state.interrupted = true;
+    process.stderr.write(`\n${signal}: finishing running steps and saving state (press Ctrl-C again to stop at once)\n`);
+    cancelRunningPass();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  state.remove = () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+  return state;
 }

@@ -82,7 +82,8 @@ export class CheckpointCodec {
     if (isPlainObject(v)) {
       const out: Record<string, PropertyValue> = {};
       for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) out[k] = this.encodeValue(x);
-      return out;
+      // A user object that looks like one of our markers is escaped, so it reads back as itself.
+      return isMarker(out) ? { $escape: out } : out;
     }
     return v;
   }
@@ -95,6 +96,11 @@ export class CheckpointCodec {
     if (Array.isArray(v)) return v.map((x) => this.decodeValue(x));
     if (isPlainObject(v)) {
       const o = v as Record<string, PropertyValue>;
+      if (isMarker(o) && isPlainObject(o.$escape)) {
+        const out: Record<string, PropertyValue> = {};
+        for (const [k, x] of Object.entries(o.$escape as Record<string, PropertyValue>)) out[k] = this.decodeValue(x);
+        return out;
+      }
       if (typeof o.$secret === "string" && Object.keys(o).length === 1) {
         if (this.crypter === CheckpointCodec.masked) return new Secret("[secret]");
         const s = new Secret(JSON.parse(this.open().decrypt(o.$secret)) as PropertyValue);
@@ -107,4 +113,10 @@ export class CheckpointCodec {
     }
     return v;
   }
+}
+
+/** `{$secret: …}` and `{$escape: …}` are the codec's own markers. */
+function isMarker(o: Record<string, unknown>): boolean {
+  const keys = Object.keys(o);
+  return keys.length === 1 && (keys[0] === "$secret" || keys[0] === "$escape");
 }

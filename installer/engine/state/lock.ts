@@ -1,5 +1,6 @@
 /** One run per stack: a lock file made with O_EXCL, naming who holds it. */
 import { hostname } from "node:os";
+import { rmSync } from "node:fs";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { DrydockError } from "../errors.js";
@@ -61,5 +62,10 @@ export class StackLock {
 
   async release(): Promise<void> {
     await rm(this.path, { force: true });
+  }
+
+  /** For a process that is about to exit. */
+  releaseSync(): void {
+    rmSync(this.path, { force: true });
   }
 }
