@@ -226,11 +226,8 @@ export class Deployment implements Runtime {
     if (!old) st = await this.o.executor.create(spec);
     else if (d.op === "same") st = await this.o.executor.same(spec, old, renamedFrom);
     else if (d.op === "update") st = await this.o.executor.update(spec, old, renamedFrom);
-    else {
-      // A protected resource cannot be replaced: the delete half reports it and stops the run.
-      if (old.protect) await this.o.executor.delete(old, "replace");
-      st = await this.o.executor.replace(spec, old, d.deleteBeforeReplace, renamedFrom);
-    }
+    // Whether it may be replaced is what the program says now (protect may have just been lifted).
+    else st = await this.o.executor.replace(spec, { ...old, protect: spec.protect || undefined }, d.deleteBeforeReplace, renamedFrom);
     return { urn, id: st.id, outputs: st.outputs, partial: this.o.executor.dryRun && d.op !== "same" };
   }
 

@@ -192,18 +192,19 @@ export class Executor {
   }
 
   async replace(spec: StepSpec, old: ResourceState, deleteFirst: boolean, renamedFrom?: string): Promise<ResourceState> {
+    if (old.protect) this.refuseProtected(old, "replace");
     if (this.dryRun) {
       this.emit("plan", "replace", spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: deleteFirst ? "delete before replace" : undefined });
       return this.planned(spec, undefined);
     }
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
-    this.replacing.add(spec.urn).add(old.urn);
+    this.replacing.add(spec.urn);
+    // `old` (as the program now sees it) is the entry to replace, under the current URN.
+    this.o.state.current.set(spec.urn, old);
     if (deleteFirst) {
       await this.delete(old);
       return this.create(spec, "replace");
     }
-    this.o.state.current.delete(old.urn);
-    this.o.state.current.set(spec.urn, old);
     return this.create(spec, "replace", old);
   }
 
@@ -228,24 +229,27 @@ export class Executor {
     return st;
   }
 
+  /** Reports that a protected resource would be deleted or replaced, and stops the run. */
+  private refuseProtected(old: ResourceState, op: StepOp): never {
+    const err = new DrydockError(
+      "step",
+      `${old.urn} is protected: set protect: false on it and run \`drydock up\` first ` +
+        "(if it is no longer in the program, add it back with protect: false for one run)",
+      { urn: old.urn, step: op },
+    );
+    this.emit(this.dryRun ? "plan" : "failed", op, old.urn, old.type, { error: err.message });
+    this.o.onFailure(err);
+    throw new SkippedError(err.message);
+  }
+
   /** Deletes a resource (or drops it from state if retained). */
   async delete(old: ResourceState, op: StepOp = "delete"): Promise<void> {
     // The old half of a replacement (either order) is shown but counted with the replacement.
-    const original = old.pendingDelete || this.o.state.current.get(old.urn) === old && this.replacing.has(old.urn);
+    const original = old.pendingDelete || (this.o.state.current.get(old.urn) === old && this.replacing.has(old.urn));
     const note = old.retainOnDelete
       ? "retained: left in place, dropped from state"
       : original ? "the replaced original" : undefined;
-    if (old.protect) {
-      const err = new DrydockError(
-        "step",
-        `${old.urn} is protected: set protect: false on it and run \`drydock up\` first ` +
-          "(if it is no longer in the program, add it back with protect: false for one run)",
-        { urn: old.urn, step: op },
-      );
-      this.emit(this.dryRun ? "plan" : "failed", op, old.urn, old.type, { error: err.message });
-      this.o.onFailure(err);
-      throw new SkippedError(err.message);
-    }
+    if (old.protect) this.refuseProtected(old, op);
     if (this.dryRun) {
       if (op === "delete") this.emit("plan", "delete", old.urn, old.type, { note });
       return;
