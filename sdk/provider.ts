@@ -48,7 +48,7 @@ export interface UpdateResult<O = Record<string, unknown>> {
 
 /** What a provider call may use besides its arguments. */
 export interface ProviderContext {
-  /** Aborted when the operation's timeout passes or the run is cancelled. */
+  /** Aborted when the operation's customTimeouts deadline passes. */
   readonly signal: AbortSignal;
   /** The resource's URN, for messages. */
   readonly urn: string;
@@ -90,8 +90,27 @@ export function checkWith<S extends z.ZodType>(schema: S, news: Record<string, u
   const problems = zodProblems(r.error.issues, news).filter(
     (p) => !unknowns.some((u) => p.path === u || p.path.startsWith(`${u}.`) || p.path.startsWith(`${u}[`)),
   );
-  if (problems.length === 0) return { inputs: news as z.infer<S> };
+  if (problems.length === 0) return { inputs: withDefaults(schema, news) as z.infer<S> };
   return { failures: problems.map((p) => ({ property: p.path, reason: p.message })) };
+}
+
+/**
+ * Inputs with some values unknown (a preview): each known top-level field is
+ * parsed on its own, so defaults and normalisation apply as they will in `up`.
+ */
+function withDefaults(schema: z.ZodType, news: Record<string, unknown>): Record<string, unknown> {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
+  if (!shape) return news;
+  const out: Record<string, unknown> = {};
+  for (const [k, field] of Object.entries(shape)) {
+    const v = news[k];
+    if (unknownPaths(v, k, []).length > 0) out[k] = v;
+    else {
+      const r = field.safeParse(v);
+      if (r.success && r.data !== undefined) out[k] = r.data;
+    }
+  }
+  return out;
 }
 
 /** A provider of any input and output shape, as registries hold them. */

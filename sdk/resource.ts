@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { Output, type Input, type Inputs } from "./output.js";
 import { containsSecret, containsUnknown, isUnknown, reveal, type PropertyValue } from "./properties.js";
+import { checkOptions } from "./options.js";
 import { requireRuntime, type RegisterResponse } from "./runtime.js";
 import { checkTypeToken, createUrn, parseUrn, qualifyType } from "./urn.js";
 
@@ -106,6 +107,7 @@ export abstract class Resource {
       throw new Error(`resource name ${JSON.stringify(name)} of type ${type} must be a non-empty string without "::"`);
     }
     const rt = requireRuntime(`new ${type}("${name}")`);
+    checkOptions(type, name, opts);
     const { project, stack } = rt.settings;
     const parent = opts.parent;
     if (parent !== undefined && !isResource(parent)) {

@@ -1,4 +1,5 @@
 /** drydock's command line. Exit codes: 0 done, 1 failed, 2 bad input or usage. */
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { DrydockError } from "../engine/errors.js";
 import type { GlobalOptions } from "./context.js";
@@ -20,8 +21,10 @@ const run =
     exitCode = await fn(...args);
   };
 
+/** Global options, with paths made absolute before the CLI moves into the project folder. */
 function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  const g = cmd.optsWithGlobals() as GlobalOptions;
+  return g.passphraseFile ? { ...g, passphraseFile: resolve(g.passphraseFile) } : g;
 }
 
 function operation(program: Command, name: "preview" | "up" | "refresh" | "destroy", description: string): Command {
@@ -35,7 +38,11 @@ function operation(program: Command, name: "preview" | "up" | "refresh" | "destr
     .option("-t, --target <urn>", "only act on this resource (repeatable)", collect)
     .option("--target-dependents", "also act on resources that depend on the targets");
   if (name === "preview" || name === "up") c.option("--refresh", "refresh state from the real world first");
-  return c.action(run(async (flags: OperationFlags, cmd: Command) => runOperation(name, globals(cmd), flags)));
+  return c.action(
+    run(async (flags: OperationFlags, cmd: Command) =>
+      runOperation(name, globals(cmd), flags.events ? { ...flags, events: resolve(flags.events) } : flags),
+    ),
+  );
 }
 
 const program = new Command("drydock")
@@ -92,6 +99,11 @@ config
   .action(run((key: string, o: { showSecrets?: boolean }, c: Command) => configGet(key, Boolean(o.showSecrets), globals(c))));
 config.command("rm <key>").description("remove a value").action(run((key: string, _o, c: Command) => configRm(key, globals(c))));
 
+// `drydock up | head` closes stdout early: stop writing, do not crash (the lock is released in finally blocks).
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+});
+
 // A group without a subcommand is a usage error, not success.
 for (const group of [program, stack]) {
   group.action(() => {
@@ -107,6 +119,7 @@ try {
     exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
   } else if (e instanceof DrydockError) {
     process.stderr.write(`error: ${e.message}\n`);
+    if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ type: "error", kind: e.kind, message: e.message })}\n`);
     exitCode = e.exitCode;
   } else {
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -6,10 +6,9 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
-  type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
+  containsUnknown, formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
+  resolveDeep, type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
-import { resolveDeep } from "../../sdk/internal.js";
 import { decide } from "./decide.js";
 import { deleteInOrder } from "./deletes.js";
 import { DrydockError, SkippedError, errorMessage } from "./errors.js";
@@ -116,8 +115,13 @@ export class Deployment implements Runtime {
       (async () => {
         await resourceInternals(resource).registered;
         const { props } = await serializeProps({ outputs }, urn);
-        const value = (props.outputs ?? {}) as PropertyMap;
         const st = this.o.state.current.get(urn);
+        let value = (props.outputs ?? {}) as PropertyMap;
+        if (!this.o.executor.dryRun && containsUnknown(value)) {
+          // Only a --target run leaves values unknown after an update: keep what was recorded.
+          this.log("warning", `${urn}: some outputs depend on resources that were not targeted; they keep their last values`);
+          value = st?.outputs ?? {};
+        }
         if (!propertyEquals(st?.outputs ?? {}, value)) this.o.executor.stateChanged = true;
         if (this.o.executor.dryRun || !st) return;
         this.o.state.current.set(urn, { ...st, outputs: value });
@@ -131,15 +135,19 @@ export class Deployment implements Runtime {
     const deps = new Set(fromInputs);
     if (opts.dependsOn !== undefined) {
       const d = await resolveDeep(opts.dependsOn);
+      for (const r of d.resources) deps.add(r);
       const list = d.value === undefined ? [] : Array.isArray(d.value) ? d.value : [d.value];
       for (const r of list) {
         if (!isResource(r)) throw new DrydockError("input", `${urn}: dependsOn must list resources`, { urn });
         deps.add(r);
       }
     }
-    // Depending on a component means depending on everything inside it.
+    // Depending on a component means depending on everything inside it,
+    // except for a resource inside that component (it would wait on itself).
+    const ancestors = new Set<object>();
+    for (let p = opts.parent; p; p = resourceInternals(p).parent) ancestors.add(p);
     const expand = (r: object): void => {
-      if (!isResource(r)) return;
+      if (!isResource(r) || ancestors.has(r)) return;
       for (const c of resourceInternals(r).children) {
         if (!deps.has(c)) {
           deps.add(c);
@@ -206,11 +214,11 @@ export class Deployment implements Runtime {
 
     const provider = this.o.executor.provider(req.type, urn);
     const checked = provider.check
-      ? await provider.check(old ? revealMap(old.inputs) : undefined, revealMap(props))
+      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props)))
       : { inputs: revealMap(props) };
     if (checked.failures?.length) {
       const list = formatProblems(checked.failures.map((f) => ({ path: f.property, message: f.reason })), req.name);
-      throw new DrydockError("input", `${req.type} "${req.name}" has invalid arguments:\n${list}`, { urn });
+      throw new DrydockError("input", this.o.redactor.redact(`${req.type} "${req.name}" has invalid arguments:\n${list}`), { urn });
     }
     const news = rewrapLike(checked.inputs ?? revealMap(props), props);
 
@@ -220,7 +228,10 @@ export class Deployment implements Runtime {
       return { urn, outputs: {}, partial: true };
     }
 
-    const d = await decide(provider, old, news, opts);
+    const d = await this.providerCall(urn, "diff", () => decide(provider, old, news, opts));
+    if (d.op === "update" && !provider.update) {
+      throw new DrydockError("input", `${urn}: ${d.diffs.map((x) => x.path).join(", ")} changed, but provider ${req.type} cannot update in place (use replaceOnChanges)`, { urn });
+    }
     const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables };
     let st: ResourceState;
     if (!old) st = await this.o.executor.create(spec);
@@ -229,6 +240,16 @@ export class Deployment implements Runtime {
     // Whether it may be replaced is what the program says now (protect may have just been lifted).
     else st = await this.o.executor.replace(spec, { ...old, protect: spec.protect || undefined }, d.deleteBeforeReplace, renamedFrom);
     return { urn, id: st.id, outputs: st.outputs, partial: this.o.executor.dryRun && d.op !== "same" };
+  }
+
+  /** A provider's check or diff: a failure names the resource and the step. */
+  private async providerCall<T>(urn: string, step: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof DrydockError || e instanceof SkippedError) throw e;
+      throw new DrydockError("failed", this.o.redactor.redact(`${urn}: ${step} failed: ${errorMessage(e)}`), { urn, step }, { cause: e });
+    }
   }
 
   private async createComponent(spec: StepSpec): Promise<ResourceState> {
@@ -250,6 +271,14 @@ export class Deployment implements Runtime {
     const yes = targets.includes(urn) || (Boolean(targetDependents) && dependencies.some((d) => this.targeted.has(d)));
     if (yes) this.targeted.add(urn);
     return yes;
+  }
+
+  /** --target URNs that name neither a resource of the program nor one in state. */
+  checkTargets(): void {
+    const missing = (this.o.targets ?? []).filter((t) => !this.regs.has(t) && !this.oldByUrn.has(t));
+    if (missing.length) {
+      this.problems.push(new DrydockError("input", `--target names no resource of this stack:\n${missing.map((t) => `  ✖ ${t}`).join("\n")}`));
+    }
   }
 
   /** After the program: everything old that was not registered again goes, in reverse dependency order. */

@@ -12,6 +12,10 @@ export async function destroyAll(
   targetDependents: boolean,
 ): Promise<void> {
   const all = [...state.current.values(), ...state.condemned];
+  const missing = (targets ?? []).filter((t) => !all.some((r) => r.urn === t));
+  if (missing.length) {
+    throw new DrydockError("input", `--target names no resource of this stack:\n${missing.map((t) => `  ✖ ${t}`).join("\n")}`);
+  }
   const doomed = targets?.length ? withDependents(all, targets, targetDependents) : all;
   const protectedOnes = doomed.filter((r) => r.protect);
   if (protectedOnes.length > 0) {

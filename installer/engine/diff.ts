@@ -1,6 +1,6 @@
 /** Property-level diffs, ignoreChanges and replaceOnChanges. */
 import {
-  Secret, isPlainObject, isSecret, isUnknown, propertyEquals,
+  Secret, containsSecret, isPlainObject, isSecret, isUnknown, propertyEquals,
   type PropertyMap, type PropertyValue,
 } from "../../sdk/internal.js";
 import type { PropertyDiff } from "./events.js";
@@ -88,4 +88,11 @@ export function applyIgnoreChanges(olds: PropertyMap, news: PropertyMap, ignore:
 /** True if a changed path falls under one of the replaceOnChanges patterns. */
 export function matchesAny(changedPath: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => p === "*" || changedPath === p || changedPath.startsWith(`${p}.`) || p.startsWith(`${changedPath}.`));
+}
+
+/** True if every property is secret (somewhere inside) in both maps or in neither. */
+export function sameSecretness(a: PropertyMap, b: PropertyMap): boolean {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every(
+    (k) => (a[k] !== undefined && containsSecret(a[k]!)) === (b[k] !== undefined && containsSecret(b[k]!)),
+  );
 }

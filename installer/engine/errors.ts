@@ -34,10 +34,6 @@ export class DrydockError extends Error {
   }
 }
 
-export function inputError(message: string, context?: ErrorContext): DrydockError {
-  return new DrydockError("input", message, context);
-}
-
 /** Marks a step that did not run because something it needed failed or the run stopped. */
 export class SkippedError extends Error {
   override readonly name = "SkippedError";

@@ -8,6 +8,7 @@ import type { ProviderContext, ResourceProvider } from "../../sdk/index.js";
 import { containsUnknown, propertyEquals, revealMap, unknown, type PropertyMap } from "../../sdk/internal.js";
 import { DrydockError, SkippedError, errorMessage } from "./errors.js";
 import type { EventSink, PropertyDiff, StepOp } from "./events.js";
+import { sameSecretness } from "./diff.js";
 import { markSecretOutputs } from "./outputs.js";
 import type { Redactor } from "./redact.js";
 import type { ProviderRegistry } from "./registry.js";
@@ -60,7 +61,7 @@ export class Executor {
 
   provider(type: string, urn: string): ResourceProvider {
     const p = this.o.registry.get(type);
-    if (!p) throw new DrydockError("input", `no provider for resource type "${type}"`, { urn });
+    if (!p) throw new DrydockError("input", `${urn}: no provider for resource type "${type}"`, { urn });
     return p;
   }
 
@@ -134,6 +135,7 @@ export class Executor {
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
       additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      deleteTimeout: spec.timeouts.delete,
     };
   }
 
@@ -160,7 +162,10 @@ export class Executor {
     this.guardKnown(spec);
     const provider = this.provider(spec.type, spec.urn);
     const inputs = revealMap(spec.inputs);
-    const pending: PendingOperation = { op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs };
+    const pending: PendingOperation = {
+      op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
+      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+    };
     const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces }, spec.timeouts.create, pending, (ctx) =>
       provider.create(inputs, ctx),
     );
@@ -180,7 +185,10 @@ export class Executor {
     const provider = this.provider(spec.type, spec.urn);
     if (!provider.update) throw new DrydockError("failed", `provider for ${spec.type} cannot update in place`, { urn: spec.urn });
     const news = revealMap(spec.inputs);
-    const pending: PendingOperation = { op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs };
+    const pending: PendingOperation = {
+      op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs,
+      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+    };
     const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs }, spec.timeouts.update, pending, (ctx) =>
       provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
     );
@@ -199,33 +207,40 @@ export class Executor {
     }
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
     this.replacing.add(spec.urn);
-    // `old` (as the program now sees it) is the entry to replace, under the current URN.
-    this.o.state.current.set(spec.urn, old);
+    // The entry being replaced, as the program now names it.
+    const entry: ResourceState = { ...old, urn: spec.urn };
+    this.o.state.current.set(spec.urn, entry);
     if (deleteFirst) {
-      await this.delete(old);
+      await this.delete(entry);
       return this.create(spec, "replace");
     }
-    return this.create(spec, "replace", old);
+    return this.create(spec, "replace", entry);
   }
 
   /** Same: nothing to do, but the state entry may move (alias) or change metadata. */
   async same(spec: StepSpec, old: ResourceState, renamedFrom?: string): Promise<ResourceState> {
+    const inputs = containsUnknown(spec.inputs) ? old.inputs : spec.inputs;
+    // A value that became secret (or an output newly listed as secret) is re-marked, so it is encrypted from now on.
+    const resecret = !sameSecretness(old.inputs, inputs) ||
+      (old.additionalSecretOutputs ?? []).join(",") !== spec.additionalSecretOutputs.join(",");
     const st: ResourceState = {
       ...old,
       urn: spec.urn,
       parent: spec.parent,
       dependencies: spec.dependencies,
-      inputs: containsUnknown(spec.inputs) ? old.inputs : spec.inputs,
+      inputs,
+      outputs: resecret && old.custom ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs) : old.outputs,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
       additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      deleteTimeout: spec.timeouts.delete,
     };
     this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, renamedFrom ? { note: `renamed from ${renamedFrom}` } : {});
-    if (renamedFrom || metadataChanged(old, st) || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
+    if (renamedFrom || resecret || metadataChanged(old, st) || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
     if (this.dryRun) return st;
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
     this.o.state.current.set(spec.urn, st);
-    if (renamedFrom || metadataChanged(old, st)) await this.o.state.flush();
+    if (renamedFrom || resecret || metadataChanged(old, st)) await this.o.state.flush();
     return st;
   }
 
@@ -250,23 +265,27 @@ export class Executor {
       ? "retained: left in place, dropped from state"
       : original ? "the replaced original" : undefined;
     if (old.protect) this.refuseProtected(old, op);
-    if (this.dryRun) {
-      if (op === "delete") this.emit("plan", "delete", old.urn, old.type, { note });
-      return;
-    }
     const forget = (): void => {
       if (old.pendingDelete) this.o.state.condemned.splice(this.o.state.condemned.indexOf(old) >>> 0, 1);
       else if (this.o.state.current.get(old.urn) === old) this.o.state.current.delete(old.urn);
     };
-    if (old.custom && !old.retainOnDelete) {
+    const holder = old.id === undefined ? undefined
+      : [...this.o.state.current.values()].find((r) => r !== old && r.type === old.type && r.id === old.id);
+    if (holder) {
+      // e.g. a file renamed without an alias: the new resource wrote the same path; deleting would remove it.
+      this.emit(this.dryRun ? "plan" : "done", op, old.urn, old.type, { note: `only dropped from state: ${holder.urn} now holds ${old.id}`, original });
+    } else if (this.dryRun) {
+      if (op === "delete") this.emit("plan", "delete", old.urn, old.type, { note, original });
+    } else if (old.custom && !old.retainOnDelete) {
       const provider = this.provider(old.type, old.urn);
       const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
-      await this.run(op, old.urn, old.type, { note, original }, undefined, pending, (ctx) =>
+      await this.run(op, old.urn, old.type, { note, original }, old.deleteTimeout, pending, (ctx) =>
         provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve(),
       );
     } else {
       this.emit("done", op, old.urn, old.type, { note, original });
     }
+    if (this.dryRun) return;
     forget();
     await this.o.state.flush();
   }
@@ -278,6 +297,7 @@ function metadataChanged(a: ResourceState, b: ResourceState): boolean {
     Boolean(a.protect) !== Boolean(b.protect) ||
     Boolean(a.retainOnDelete) !== Boolean(b.retainOnDelete) ||
     a.dependencies.join(",") !== b.dependencies.join(",") ||
+    a.deleteTimeout !== b.deleteTimeout ||
     (a.additionalSecretOutputs ?? []).join(",") !== (b.additionalSecretOutputs ?? []).join(",")
   );
 }

@@ -12,7 +12,7 @@ import { StackCrypter } from "./crypter-source.js";
 import { configValues } from "./config-values.js";
 import { Deployment } from "./deployment.js";
 import { destroyAll } from "./destroy.js";
-import { diffProperties, displayMap } from "./diff.js";
+import { diffProperties, displayMap, sameSecretness } from "./diff.js";
 import { DrydockError, SkippedError, errorMessage, type ErrorKind } from "./errors.js";
 import { emptyCounts, type EngineEvent, type EventSink, type StepOp } from "./events.js";
 import { Executor } from "./executor.js";
@@ -94,6 +94,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     const checkpoint = await backend.load(req.stack, codec);
     const registry = await registryFor(project);
     const redactor = new Redactor();
+    if (req.passphrase) redactor.add(req.passphrase);
     for (const r of checkpoint.resources) {
       redactor.addTree(r.inputs);
       redactor.addTree(r.outputs);
@@ -101,9 +102,14 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     const persist = req.dryRun
       ? undefined
       : async (cp: Parameters<FileBackend["save"]>[0]) => {
-          const text = codec.encode(cp);
-          await crypter.saveIfCreated();
-          await backend.saveText(req.stack, text);
+          try {
+            const text = codec.encode(cp);
+            await crypter.saveIfCreated();
+            await backend.saveText(req.stack, text);
+          } catch (e) {
+            if (e instanceof DrydockError) throw e;
+            throw new DrydockError("failed", `saving the state of stack "${req.stack}" failed: ${errorMessage(e)}`, {}, { cause: e });
+          }
         };
     const state = new WorkingState(checkpoint, persist);
     const limit = pLimit(req.parallel);
@@ -177,6 +183,7 @@ async function runProgram(
     // recorded by track
   }
   await deployment.drain();
+  deployment.checkTargets();
   if (deployment.stopped || !outputs) return false;
   await deployment.deleteRemoved();
   if (deployment.stopped) return false;
@@ -184,7 +191,7 @@ async function runProgram(
   const diffs = diffProperties(state.base.outputs, props);
   events({ type: "outputs", outputs: displayMap(props), diffs });
   if (!dryRun) state.outputs = props;
-  return diffs.length > 0;
+  return diffs.length > 0 || !sameSecretness(state.base.outputs, props);
 }
 
 /**

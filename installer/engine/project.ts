@@ -92,7 +92,11 @@ export async function saveStackSettings(project: Project, stack: string, s: Stac
 
 /** `key` or `ns:key` → `ns:key`, namespace defaulting to the project. */
 export function qualifyConfigKey(project: Project, key: string): string {
-  return key.includes(":") ? key : `${project.name}:${key}`;
+  const full = key.includes(":") ? key : `${project.name}:${key}`;
+  if (!/^[A-Za-z0-9_.-]+:[A-Za-z0-9_.\-/]+$/.test(full)) {
+    throw new DrydockError("input", `config key "${key}" must be key or namespace:key (letters, digits, '_', '.', '-', '/')`);
+  }
+  return full;
 }
 
 /** Is this stored config value an encrypted one (`{secure: …}`)? */

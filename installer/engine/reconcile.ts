@@ -26,8 +26,9 @@ export async function reconcilePending(state: WorkingState, registry: ProviderRe
       } else if (back) {
         const entry = {
           urn: p.urn, type: p.type, custom: true, id: back.id ?? p.id, parent: existing?.parent, inputs: p.inputs,
-          outputs: markSecretOutputs({ ...inputs, ...(back.props ?? {}) }, p.inputs),
+          outputs: markSecretOutputs({ ...inputs, ...(back.props ?? {}) }, p.inputs, p.additionalSecretOutputs),
           dependencies: existing?.dependencies ?? [],
+          additionalSecretOutputs: p.additionalSecretOutputs,
         };
         if (existing) state.condemned.push({ ...existing, pendingDelete: true });
         state.current.set(p.urn, entry);
@@ -51,7 +52,11 @@ export async function reconcilePending(state: WorkingState, registry: ProviderRe
         state.current.set(p.urn, {
           ...target,
           inputs: newInputs,
-          outputs: markSecretOutputs({ ...revealMap(target.outputs), ...(back.props ?? {}) }, newInputs),
+          outputs: markSecretOutputs(
+            { ...revealMap(target.outputs), ...(back.props ?? {}) },
+            newInputs,
+            p.additionalSecretOutputs ?? target.additionalSecretOutputs,
+          ),
         });
         warn(p.urn, `an interrupted ${p.op} was reconciled by reading the resource back`);
       }

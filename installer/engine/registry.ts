@@ -32,6 +32,9 @@ export class ProviderRegistry {
       throw new DrydockError("input", `provider module "${modulePath}" must export \`providers\`: { "${pkg}:module:Type": provider }`);
     }
     for (const [type, p] of Object.entries(mod.providers)) {
+      if (typeof (p as { create?: unknown })?.create !== "function") {
+        throw new DrydockError("input", `provider module "${modulePath}": "${type}" is not a provider (it has no create function)`);
+      }
       if (!type.startsWith(`${pkg}:`)) {
         throw new DrydockError("input", `provider module "${modulePath}" registers "${type}", outside its package "${pkg}"`);
       }

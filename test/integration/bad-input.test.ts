@@ -108,6 +108,6 @@ new local.File("f", { path: "f.txt", content: "x" }, { customTimeouts: { create:
 `);
     const r = await p.run("preview");
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('customTimeouts.create: "soon" is not a duration');
+    expect(r.stderr).toMatch(/must be a duration such as "90s", "5m" or "1h30m" \(got "soon"\) → at opts\.customTimeouts\.create/);
   });
 });

@@ -45,12 +45,12 @@ export async function configLs(showSecrets: boolean, g: GlobalOptions): Promise<
   const rows = Object.keys(settings.config).sort().map((k) => {
     const v = settings.config[k];
     const shown = isSecureValue(v) ? (showSecrets ? JSON.parse(crypter.get().decrypt(v.secure)) : "[secret]") : v;
-    return [k, typeof shown === "string" ? shown : JSON.stringify(shown)] as const;
+    return [k, shown] as const;
   });
   if (g.json) out(JSON.stringify(Object.fromEntries(rows), null, 2));
   else {
     out("KEY".padEnd(32) + "VALUE");
-    for (const [k, v] of rows) out(`${k.padEnd(32)}${v}`);
+    for (const [k, v] of rows) out(`${k.padEnd(32)}${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
   return 0;
 }

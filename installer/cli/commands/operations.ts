@@ -1,5 +1,4 @@
 /** preview, up, refresh, destroy: plan in one pass, confirm on a terminal, apply in another. */
-import { DrydockError } from "../../engine/errors.js";
 import type { PassRequest, PassResult } from "../../engine/pass.js";
 import { cancelRunningPass, runPassInWorker } from "../../engine/run-worker.js";
 import type { StackLock } from "../../engine/state/lock.js";
@@ -33,7 +32,7 @@ async function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, ti
       parts.push(new TtyReporter(title, plain));
     } else parts.push(plain);
   }
-  if (f.events) parts.push(new EventsFileReporter(f.events));
+  if (f.events) parts.push(EventsFileReporter.open(f.events));
   return new TeeReporter(parts);
 }
 
@@ -58,7 +57,6 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   const ctx = await openProject(g);
   const stack = await resolveStack(ctx);
   const parallel = f.parallel ?? 16;
-  if (!Number.isInteger(parallel) || parallel < 1) throw new DrydockError("input", `--parallel must be a whole number ≥ 1 (got ${String(f.parallel)})`);
   const base = {
     kind: kind === "preview" || kind === "up" ? "update" : kind,
     operation: kind,
@@ -79,7 +77,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
       const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""));
       if (plan.errors.length) return failed(plan, g);
-      if (f.expectNoChanges && plan.changes) {
+      if (f.expectNoChanges && plan.stateChanged) {
         process.stderr.write("error: no changes were expected, but the plan has changes\n");
         return 1;
       }

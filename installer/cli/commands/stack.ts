@@ -41,8 +41,7 @@ export async function stackLs(g: GlobalOptions): Promise<number> {
 }
 
 async function count(ctx: Context, stack: string): Promise<number> {
-  const doc = JSON.parse(await ctx.backend.readText(stack)) as { resources?: unknown[] };
-  return doc.resources?.length ?? 0;
+  return (await ctx.backend.load(stack, new CheckpointCodec(CheckpointCodec.masked))).resources.length;
 }
 
 export async function stackSelect(name: string, g: GlobalOptions): Promise<number> {

@@ -34,7 +34,21 @@ export function value(v: unknown): string {
 export function diffLine(d: PropertyDiff): string {
   if (d.kind === "add") return `+ ${d.path}: ${value(d.new)}`;
   if (d.kind === "delete") return `- ${d.path}: ${value(d.old)}`;
+  if (typeof d.old === "string" && typeof d.new === "string") {
+    const [a, b] = aroundFirstDifference(JSON.stringify(d.old), JSON.stringify(d.new));
+    return `~ ${d.path}: ${a} => ${b}`;
+  }
   return `~ ${d.path}: ${value(d.old)} => ${value(d.new)}`;
+}
+
+/** Long strings are cut around where they first differ, so the change stays visible. */
+function aroundFirstDifference(a: string, b: string, width = 110): [string, string] {
+  if (a.length <= width && b.length <= width) return [a, b];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const start = Math.max(0, i - 30);
+  const cut = (s: string) => `${start > 0 ? "..." : ""}${s.slice(start, start + width)}${s.length > start + width ? "..." : ""}`;
+  return [cut(a), cut(b)];
 }
 
 export function summaryLine(counts: Record<StepOp, number>, dryRun: boolean): string {

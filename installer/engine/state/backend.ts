@@ -14,7 +14,7 @@ import type { Checkpoint } from "./types.js";
 export function backendRoot(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DRYDOCK_BACKEND;
   if (!url) return join(projectDir, ".drydock");
-  if (!url.startsWith("file://")) {
+  if (!url.startsWith("file:///")) {
     throw new DrydockError("input", `DRYDOCK_BACKEND "${url}" is not supported: use file:///absolute/path`);
   }
   return resolve(fileURLToPath(url));

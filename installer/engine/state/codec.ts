@@ -1,7 +1,9 @@
 /** Checkpoint <-> JSON text, with every secret encrypted. */
 import { Secret, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
 import type { Crypter } from "../secrets.js";
+import { formatProblems, zodProblems } from "../../../sdk/internal.js";
 import { DrydockError } from "../errors.js";
+import { CheckpointFileSchema } from "./schema.js";
 import type { Checkpoint, PendingOperation, ResourceState } from "./types.js";
 
 const FORMAT = 1;
@@ -40,26 +42,30 @@ export class CheckpointCodec {
   }
 
   decode(text: string, where: string): Checkpoint {
-    let doc: Record<string, unknown>;
+    let doc: Record<string, unknown> | null;
     try {
       doc = JSON.parse(text) as Record<string, unknown>;
     } catch (e) {
       throw new DrydockError("failed", `state file ${where} is not valid JSON: ${(e as Error).message}`);
     }
-    if (doc.version !== FORMAT) {
-      throw new DrydockError("failed", `state file ${where} has format version ${String(doc.version)}; this drydock reads version ${FORMAT}`);
+    if (doc?.version !== FORMAT) {
+      throw new DrydockError("failed", `state file ${where} has format version ${String(doc?.version)}; this drydock reads version ${FORMAT}`);
     }
-    const resources = (doc.resources as ResourceState[]).map((r) => ({
+    const checked = CheckpointFileSchema.safeParse(doc);
+    if (!checked.success) {
+      throw new DrydockError("failed", `state file ${where} is damaged:\n${formatProblems(zodProblems(checked.error.issues, doc))}`);
+    }
+    const resources = (checked.data.resources as unknown as ResourceState[]).map((r) => ({
       ...r,
       inputs: this.decodeMap(r.inputs),
       outputs: this.decodeMap(r.outputs),
     }));
-    const pending = ((doc.pending ?? []) as PendingOperation[]).map((p) => ({ ...p, inputs: this.decodeMap(p.inputs) }));
+    const pending = (checked.data.pending as unknown as PendingOperation[]).map((p) => ({ ...p, inputs: this.decodeMap(p.inputs) }));
     return {
       project: String(doc.project),
       stack: String(doc.stack),
       resources,
-      outputs: this.decodeMap((doc.outputs ?? {}) as PropertyMap),
+      outputs: this.decodeMap(checked.data.outputs as PropertyMap),
       pending,
     };
   }

@@ -16,6 +16,8 @@ export interface ResourceState {
   /** The old half of a create-before-delete replacement, still to be deleted. */
   readonly pendingDelete?: boolean | undefined;
   readonly additionalSecretOutputs?: readonly string[] | undefined;
+  /** customTimeouts.delete in ms: a delete may happen after the resource left the program. */
+  readonly deleteTimeout?: number | undefined;
 }
 
 export interface PendingOperation {
@@ -25,6 +27,7 @@ export interface PendingOperation {
   /** Known for updates and deletes, and for creates whose provider can tell it up front. */
   readonly id?: string | undefined;
   readonly inputs: PropertyMap;
+  readonly additionalSecretOutputs?: readonly string[] | undefined;
 }
 
 export interface Checkpoint {

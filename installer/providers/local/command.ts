@@ -8,6 +8,13 @@ interface Outputs extends Inputs {
   readonly stderr: string;
 }
 
+/** drydock's own environment minus its secrets: commands never see the stack passphrase. */
+function inheritedEnv(): Record<string, string | undefined> {
+  const env = { ...process.env };
+  delete env.DRYDOCK_PASSPHRASE;
+  return env;
+}
+
 function tail(text: string, lines = 20): string {
   const all = text.trimEnd().split("\n");
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
@@ -18,8 +25,8 @@ async function run(what: string, command: string, i: Inputs, ctx: ProviderContex
   const { execa } = await import("execa");
   const r = await execa("/bin/sh", ["-c", command], {
     cwd: i.dir ?? process.cwd(),
-    env: i.environment,
-    extendEnv: true,
+    env: { ...inheritedEnv(), ...i.environment },
+    extendEnv: false,
     reject: false,
     stdin: "ignore",
     cancelSignal: ctx.signal,

@@ -36,10 +36,10 @@ describe("checkWith", () => {
     expect(r.failures).toEqual([{ property: "name", reason: expect.not.stringContaining("(got") }]);
   });
 
-  it("ignores problems at an unknown value", () => {
+  it("ignores problems at an unknown value, and still applies the defaults of known fields", () => {
     const r = checkWith(schema, { name: unknown, members: [{ host: unknown }] });
     expect(r.failures).toBeUndefined();
-    expect(r.inputs).toEqual({ name: unknown, members: [{ host: unknown }] });
+    expect(r.inputs).toEqual({ name: unknown, port: 80, members: [{ host: unknown }] });
   });
 
   it("ignores problems under an unknown value", () => {

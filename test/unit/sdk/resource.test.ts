@@ -116,7 +116,7 @@ describe("aliases", () => {
 
   it("rejects a string alias that is not a URN", () => {
     installFakeRuntime();
-    expect(() => file("f", {}, { aliases: ["not-a-urn"] })).toThrow(/is not a drydock URN/);
+    expect(() => file("f", {}, { aliases: ["not-a-urn"] })).toThrow(/must be a URN or an alias object.*→ at opts\.aliases\[0\]/s);
   });
 });
 
