@@ -1,0 +1,59 @@
+/** Regressions from review: secrets must not leak through later changes, commands or error messages. */
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { TempProject } from "./cli.js";
+
+describe("secrets, continued", () => {
+  const projects: TempProject[] = [];
+  const project = async (): Promise<TempProject> => {
+    const p = new TempProject();
+    projects.push(p);
+    await p.ok("stack", "init", "dev");
+    return p;
+  };
+  afterEach(() => {
+    for (const p of projects.splice(0)) p.cleanup();
+  });
+
+  it("making an existing value secret encrypts it from then on, in the resource and the stack outputs", async () => {
+    const p = await project();
+    p.program(`import { local } from "drydock";
+export const f = new local.File("f", { path: "f.txt", content: "hunter2-password" }).content;
+`);
+    await p.ok("up", "--yes");
+    expect(readFileSync(p.statePath(), "utf8")).toContain("hunter2-password");
+    p.program(`import { local, secret } from "drydock";
+export const f = new local.File("f", { path: "f.txt", content: secret("hunter2-password") }, { additionalSecretOutputs: ["sha256"] }).content;
+`);
+    const r = await p.ok("up", "--yes");
+    expect(r.stdout).not.toContain("hunter2-password");
+    expect(readFileSync(p.statePath(), "utf8")).not.toContain("hunter2-password");
+    const res = p.state().resources[0]!;
+    expect(res.outputs.sha256).toMatchObject({ $secret: expect.any(String) });
+    expect((await p.ok("stack", "output", "f")).stdout.trim()).toBe("[secret]");
+    await p.ok("preview", "--expect-no-changes");
+  });
+
+  it("commands never see the stack passphrase, and it is redacted everywhere", async () => {
+    const p = await project();
+    p.program(`import { local } from "drydock";
+export const env = new local.Command("env", { create: "env | grep DRYDOCK_ || true; echo '${"$"}{HOME:-}' >/dev/null" }).stdout;
+`);
+    const r = await p.ok("up", "--yes");
+    expect(r.stdout + r.stderr).not.toContain(p.env.DRYDOCK_PASSPHRASE);
+    expect(readFileSync(p.statePath(), "utf8")).not.toContain(p.env.DRYDOCK_PASSPHRASE);
+    expect((await p.ok("stack", "output", "env")).stdout).not.toContain("DRYDOCK_PASSPHRASE");
+  });
+
+  it("an argument error about a secret value does not print the value", async () => {
+    const p = await project();
+    await p.ok("config", "set", "mode", "topsecretmode", "--secret");
+    p.program(`import { Config, local } from "drydock";
+new local.File("f", { path: "f.txt", content: "x", mode: new Config().requireSecret("mode") });
+`);
+    const r = await p.run("preview", "--json");
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("→ at f.mode");
+    expect(r.stdout + r.stderr).not.toContain("topsecretmode");
+  });
+});
