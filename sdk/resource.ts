@@ -83,6 +83,8 @@ export interface ResourceInternals {
   readonly custom: boolean;
   readonly parent: Resource | undefined;
   readonly children: Set<Resource>;
+  /** Former URNs (own aliases and those inherited from the parent). */
+  readonly aliases: readonly string[];
   readonly site: { toString(): string };
   readonly registered: Promise<RegisterResponse>;
 }
@@ -115,7 +117,12 @@ export abstract class Resource {
     }
     const parentUrn = parent ? resourceInternals(parent).urn : undefined;
     const urn = createUrn({ stack, project, qualifiedType: qualifyType(type, parentUrn), name });
-    const aliases = (opts.aliases ?? []).map((a) => resolveAlias(a, { stack, project, type, name, parentUrn }));
+    const own = (opts.aliases ?? []).map((a) => resolveAlias(a, { stack, project, type, name, parentUrn }));
+    // A child inherits its parent's former identities: renaming a component does not recreate what is inside it.
+    const inherited = parent
+      ? resourceInternals(parent).aliases.map((parentAlias) => createUrn({ stack, project, qualifiedType: qualifyType(type, parentAlias), name }))
+      : [];
+    const aliases = [...new Set([...own, ...inherited])];
     const site = declarationSite();
     const registered = rt.registerResource(this, urn, {
       type,
@@ -126,7 +133,7 @@ export abstract class Resource {
       site,
     });
     const internals: ResourceInternals = {
-      urn, type, name, custom, parent, children: new Set(), site, registered,
+      urn, type, name, custom, parent, children: new Set(), site, registered, aliases,
     };
     Object.defineProperty(this, INTERNALS, { value: internals, enumerable: false });
     if (parent) resourceInternals(parent).children.add(this);

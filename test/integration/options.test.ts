@@ -63,4 +63,29 @@ new local.File("guarded", { path: "guarded.txt", content: "${c}" }, { replaceOnC
     await p.ok("up", "--yes");
     expect(p.read("guarded.txt")).toBe("two");
   });
+
+  it("children inherit their component's alias: renaming the component keeps them", async () => {
+    const prog = (type: string, name: string, alias: string) => `import { ComponentResource, local } from "drydock";
+class Site extends ComponentResource {
+  constructor(n: string) {
+    super("${type}", n, {}${alias});
+    new local.Command(\`\${n}-svc\`.replace(/^[a-z]+-/, "site-"), { create: "echo up >> svc.log", delete: "echo down >> svc.log" }, { parent: this });
+  }
+}
+new Site("${name}");
+`;
+    p.file("svc.log", "");
+    p.program(prog("demo:web:Site", "www", ""));
+    await p.ok("up", "--yes");
+    p.program(prog("demo:web:Website", "web", `, { aliases: [{ type: "demo:web:Site", name: "www" }] }`));
+    const r = await p.ok("preview");
+    expect(r.stdout).toContain("renamed from urn:drydock:dev::proj::demo:web:Site$drydock:local:Command::site-svc");
+    expect(r.stdout).toContain("Resources: 2 unchanged");
+    await p.ok("up", "--yes");
+    expect(p.read("svc.log")).toBe("up\n");
+    expect(p.state().resources.map((x) => x.urn).sort()).toEqual([
+      "urn:drydock:dev::proj::demo:web:Website$drydock:local:Command::site-svc",
+      "urn:drydock:dev::proj::demo:web:Website::web",
+    ]);
+  });
 });
