@@ -1,23 +1,12 @@
 /** Bad input exits 2 with every problem listed by path, before anything is touched. */
-import { afterEach, describe, expect, it } from "vitest";
-import { TempProject } from "./cli.js";
+import { describe, expect, it } from "vitest";
+import { TempProject, freshProjects } from "./cli.js";
 
 describe("bad input", () => {
-  const projects: TempProject[] = [];
-  const project = async (program?: string): Promise<TempProject> => {
-    const p = new TempProject();
-    projects.push(p);
-    await p.ok("stack", "init", "dev");
-    if (program) p.program(program);
-    return p;
-  };
-  afterEach(() => {
-    for (const p of projects.splice(0)) p.cleanup();
-  });
+  const { project, track } = freshProjects();
 
   it("malformed drydock.yaml: every problem with its path", async () => {
-    const p = new TempProject();
-    projects.push(p);
+    const p = track(new TempProject());
     p.file("drydock.yaml", "name: bad name!\nmain: 42\nextra: true\n");
     const r = await p.run("preview");
     expect(r.exitCode).toBe(2);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa, type ResultPromise } from "execa";
+import { afterEach } from "vitest";
 
 export const BIN = resolve(import.meta.dirname, "../../bin/drydock.js");
 
@@ -77,4 +78,28 @@ export class TempProject {
 /** The lines of a log file written by commands. */
 export function lines(text: string): string[] {
   return text.split("\n").filter((l) => l !== "");
+}
+
+/**
+ * A fresh project with a "dev" stack per test, removed after each test
+ * (call inside a describe block).
+ */
+export function freshProjects(): { project(program?: string): Promise<TempProject>; track(p: TempProject): TempProject } {
+  const projects: TempProject[] = [];
+  afterEach(() => {
+    for (const p of projects.splice(0)) p.cleanup();
+  });
+  const track = (p: TempProject): TempProject => {
+    projects.push(p);
+    return p;
+  };
+  return {
+    track,
+    async project(program?: string) {
+      const p = track(new TempProject());
+      await p.ok("stack", "init", "dev");
+      if (program) p.program(program);
+      return p;
+    },
+  };
 }

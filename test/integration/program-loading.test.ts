@@ -1,18 +1,9 @@
 /** How programs load: several files, JavaScript, exports and default-exported functions. */
-import { afterEach, describe, expect, it } from "vitest";
-import { TempProject } from "./cli.js";
+import { describe, expect, it } from "vitest";
+import { freshProjects } from "./cli.js";
 
 describe("program loading", () => {
-  const projects: TempProject[] = [];
-  const project = async (): Promise<TempProject> => {
-    const p = new TempProject();
-    projects.push(p);
-    await p.ok("stack", "init", "dev");
-    return p;
-  };
-  afterEach(() => {
-    for (const p of projects.splice(0)) p.cleanup();
-  });
+  const { project } = freshProjects();
 
   it.each(["./lib.ts", "./lib.js", "./lib"])("a program split over files, imported as %s, without a package.json", async (spec) => {
     const p = await project();

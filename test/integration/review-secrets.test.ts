@@ -1,19 +1,10 @@
 /** Regressions from review: secrets must not leak through later changes, commands or error messages. */
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { TempProject } from "./cli.js";
+import { describe, expect, it } from "vitest";
+import { freshProjects } from "./cli.js";
 
 describe("secrets, continued", () => {
-  const projects: TempProject[] = [];
-  const project = async (): Promise<TempProject> => {
-    const p = new TempProject();
-    projects.push(p);
-    await p.ok("stack", "init", "dev");
-    return p;
-  };
-  afterEach(() => {
-    for (const p of projects.splice(0)) p.cleanup();
-  });
+  const { project } = freshProjects();
 
   it("making an existing value secret encrypts it from then on, in the resource and the stack outputs", async () => {
     const p = await project();

@@ -1,19 +1,10 @@
 /** Regressions from review: what state records stays true to the real world. */
 import { writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { TempProject, lines } from "./cli.js";
+import { describe, expect, it } from "vitest";
+import { freshProjects, lines } from "./cli.js";
 
 describe("state stays true", () => {
-  const projects: TempProject[] = [];
-  const project = async (): Promise<TempProject> => {
-    const p = new TempProject();
-    projects.push(p);
-    await p.ok("stack", "init", "dev");
-    return p;
-  };
-  afterEach(() => {
-    for (const p of projects.splice(0)) p.cleanup();
-  });
+  const { project } = freshProjects();
 
   it("a targeted up keeps a component output that comes from an untargeted child", async () => {
     const p = await project();
