@@ -3,5 +3,5 @@ export * from "./runtime.js";
 export * from "./properties.js";
 export { resolveDeep, type OutputData } from "./output.js";
 export { resourceInternals, isResource, type ResourceInternals } from "./resource.js";
-export { qualifyType, checkTypeToken } from "./urn.js";
+export { qualifyType, checkTypeToken, urnName } from "./urn.js";
 export { formatProblems, formatPath, zodProblems, type Problem } from "./validation.js";

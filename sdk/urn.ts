@@ -20,6 +20,11 @@ export function parseUrn(urn: string): UrnParts & { readonly type: string } {
   return { stack: m[1]!, project: m[2]!, qualifiedType, name: m[4]!, type };
 }
 
+/** The name part of a URN (what follows the last `::`). */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 /** The qualified type of a child: its parent's qualified type, `$`, its own type. */
 export function qualifyType(type: string, parentUrn: string | undefined): string {
   return parentUrn ? `${parseUrn(parentUrn).qualifiedType}$${type}` : type;

@@ -1,6 +1,6 @@
 /** Events a pass emits; the CLI renders them as lines, listr2 tasks or JSON. */
 
-export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh";
+export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh";
 
 export interface PropertyDiff {
   readonly path: string;
@@ -43,5 +43,5 @@ export type EngineEvent =
 export type EventSink = (e: EngineEvent) => void;
 
 export function emptyCounts(): Record<StepOp, number> {
-  return { create: 0, update: 0, replace: 0, delete: 0, same: 0, read: 0, refresh: 0 };
+  return { create: 0, update: 0, replace: 0, delete: 0, same: 0, refresh: 0 };
 }

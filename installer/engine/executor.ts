@@ -5,7 +5,7 @@
  */
 import type { LimitFunction } from "p-limit";
 import type { ProviderContext, ResourceProvider } from "../../sdk/index.js";
-import { containsUnknown, propertyEquals, revealMap, unknown, type PropertyMap } from "../../sdk/internal.js";
+import { containsUnknown, propertyEquals, revealMap, unknown, urnName, type PropertyMap } from "../../sdk/internal.js";
 import { DrydockError, SkippedError, errorMessage } from "./errors.js";
 import type { EventSink, PropertyDiff, StepOp } from "./events.js";
 import { sameSecretness } from "./diff.js";
@@ -43,10 +43,6 @@ export interface ExecutorOptions {
   readonly stopped: () => boolean;
 }
 
-function nameOf(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
-}
-
 export class Executor {
   /** Set when a "same" step would still change what state records (a rename, options, inputs). */
   stateChanged = false;
@@ -66,7 +62,7 @@ export class Executor {
   }
 
   emit(phase: "plan" | "start" | "done" | "failed", op: StepOp, urn: string, type: string, extra: Record<string, unknown> = {}): void {
-    this.o.events({ type: "step", phase, op, urn, resourceType: type, name: nameOf(urn), ...extra } as never);
+    this.o.events({ type: "step", phase, op, urn, resourceType: type, name: urnName(urn), ...extra } as never);
   }
 
   /** Runs a provider call for a step: pending record, limit, timeout, events, failure. */

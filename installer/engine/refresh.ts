@@ -1,6 +1,6 @@
 /** Refresh: reads every resource back and adopts drift into state, showing it. */
 import type { LimitFunction } from "p-limit";
-import { revealMap } from "../../sdk/internal.js";
+import { revealMap, urnName } from "../../sdk/internal.js";
 import { diffProperties } from "./diff.js";
 import { DrydockError, errorMessage } from "./errors.js";
 import type { EventSink } from "./events.js";
@@ -24,8 +24,7 @@ export async function refreshAll(
   await Promise.all(
     [...state.current.values()].map((r) =>
       limit(async () => {
-        const name = r.urn.slice(r.urn.lastIndexOf("::") + 2);
-        const base = { type: "step", phase, urn: r.urn, resourceType: r.type, name } as const;
+        const base = { type: "step", phase, urn: r.urn, resourceType: r.type, name: urnName(r.urn) } as const;
         const provider = r.custom ? registry.get(r.type) : undefined;
         if (!provider?.read) {
           if (standalone) events({ ...base, op: "same" });

@@ -3,8 +3,7 @@ import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
 import { isSecureValue, loadStackSettings, qualifyConfigKey, saveStackSettings } from "../../engine/project.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
-
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
+import { out } from "../output.js";
 
 async function open(g: GlobalOptions) {
   const ctx = await openProject(g);

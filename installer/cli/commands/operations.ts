@@ -6,6 +6,7 @@ import { openProject, passphrase, resolveStack, type GlobalOptions } from "../co
 import { confirm } from "../prompt.js";
 import { EventsFileReporter } from "../render/events-file.js";
 import { JsonReporter, PlainReporter, TeeReporter, type Reporter } from "../render/plain.js";
+import { out } from "../output.js";
 
 export interface OperationFlags {
   readonly diff?: boolean;
@@ -18,8 +19,6 @@ export interface OperationFlags {
 }
 
 type Kind = "preview" | "up" | "refresh" | "destroy";
-
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, title: string): Promise<Reporter> {
   const parts: Reporter[] = [];

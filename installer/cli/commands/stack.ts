@@ -10,8 +10,7 @@ import { emptyCheckpoint } from "../../engine/state/types.js";
 import { reveal, type PropertyMap } from "../../../sdk/internal.js";
 import { openProject, passphrase, resolveStack, selectStack, selectedStack, type Context, type GlobalOptions } from "../context.js";
 import { existsSync } from "node:fs";
-
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
+import { out } from "../output.js";
 
 export async function stackInit(name: string, g: GlobalOptions): Promise<number> {
   const ctx = await openProject(g);

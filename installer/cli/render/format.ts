@@ -2,19 +2,19 @@
 import type { PropertyDiff, StepOp } from "../../engine/events.js";
 
 export const GLYPH: Record<StepOp, string> = {
-  create: "+ ", update: "~ ", replace: "+-", delete: "- ", same: "  ", read: "> ", refresh: "~ ",
+  create: "+ ", update: "~ ", replace: "+-", delete: "- ", same: "  ", refresh: "~ ",
 };
 
 const PAST: Record<StepOp, string> = {
-  create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", read: "read", refresh: "refreshed",
+  create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", refresh: "refreshed",
 };
 
 const FUTURE: Record<StepOp, string> = {
-  create: "to create", update: "to update", replace: "to replace", delete: "to delete", same: "unchanged", read: "to read", refresh: "to refresh",
+  create: "to create", update: "to update", replace: "to replace", delete: "to delete", same: "unchanged", refresh: "to refresh",
 };
 
 const ING: Record<StepOp, string> = {
-  create: "creating", update: "updating", replace: "replacing", delete: "deleting", same: "", read: "reading", refresh: "refreshing",
+  create: "creating", update: "updating", replace: "replacing", delete: "deleting", same: "", refresh: "refreshing",
 };
 
 export function ing(op: StepOp): string {

@@ -1,4 +1,5 @@
 /** Plain lines for previews and runs without a terminal (and the plan before a prompt). */
+import { urnName } from "../../../sdk/internal.js";
 import type { EngineEvent } from "../../engine/events.js";
 import { GLYPH, diffLine, duration, ing, past, summaryLine, value } from "./format.js";
 
@@ -46,7 +47,7 @@ export class PlainReporter implements Reporter {
         break;
       }
       case "progress":
-        w(`    ${e.urn.slice(e.urn.lastIndexOf("::") + 2)}: ${e.message}`);
+        w(`    ${urnName(e.urn)}: ${e.message}`);
         break;
       case "diag":
         w(`${e.severity}: ${e.urn ? `${e.urn}: ` : ""}${e.message}`);
