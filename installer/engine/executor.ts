@@ -130,7 +130,7 @@ export class Executor {
       dependencies: spec.dependencies,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
-      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
       deleteTimeout: spec.timeouts.delete,
     };
   }
@@ -160,7 +160,7 @@ export class Executor {
     const inputs = revealMap(spec.inputs);
     const pending: PendingOperation = {
       op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
-      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
     const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces }, spec.timeouts.create, pending, (ctx) =>
       provider.create(inputs, ctx),
@@ -183,7 +183,7 @@ export class Executor {
     const news = revealMap(spec.inputs);
     const pending: PendingOperation = {
       op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs,
-      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
     const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs }, spec.timeouts.update, pending, (ctx) =>
       provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
@@ -217,8 +217,7 @@ export class Executor {
   async same(spec: StepSpec, old: ResourceState, renamedFrom?: string): Promise<ResourceState> {
     const inputs = containsUnknown(spec.inputs) ? old.inputs : spec.inputs;
     // A value that became secret (or an output newly listed as secret) is re-marked, so it is encrypted from now on.
-    const resecret = !sameSecretness(old.inputs, inputs) ||
-      (old.additionalSecretOutputs ?? []).join(",") !== spec.additionalSecretOutputs.join(",");
+    const resecret = !sameSecretness(old.inputs, inputs) || !sameList(old.additionalSecretOutputs, spec.additionalSecretOutputs);
     const st: ResourceState = {
       ...old,
       urn: spec.urn,
@@ -228,15 +227,17 @@ export class Executor {
       outputs: resecret && old.custom ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs) : old.outputs,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
-      additionalSecretOutputs: spec.additionalSecretOutputs.length ? spec.additionalSecretOutputs : undefined,
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
       deleteTimeout: spec.timeouts.delete,
     };
     this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, renamedFrom ? { note: `renamed from ${renamedFrom}` } : {});
-    if (renamedFrom || resecret || metadataChanged(old, st) || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
+    // What must be saved now; new inputs alone are saved with the final checkpoint.
+    const recorded = Boolean(renamedFrom) || resecret || metadataChanged(old, st);
+    if (recorded || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
     if (this.dryRun) return st;
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
     this.o.state.current.set(spec.urn, st);
-    if (renamedFrom || resecret || metadataChanged(old, st)) await this.o.state.flush();
+    if (recorded) await this.o.state.flush();
     return st;
   }
 
@@ -262,7 +263,8 @@ export class Executor {
       : original ? "the replaced original" : undefined;
     if (old.protect) this.refuseProtected(old, op);
     const forget = (): void => {
-      if (old.pendingDelete) this.o.state.condemned.splice(this.o.state.condemned.indexOf(old) >>> 0, 1);
+      const i = this.o.state.condemned.indexOf(old);
+      if (old.pendingDelete && i >= 0) this.o.state.condemned.splice(i, 1);
       else if (this.o.state.current.get(old.urn) === old) this.o.state.current.delete(old.urn);
     };
     const holder = old.id === undefined ? undefined
@@ -292,10 +294,19 @@ function metadataChanged(a: ResourceState, b: ResourceState): boolean {
     a.parent !== b.parent ||
     Boolean(a.protect) !== Boolean(b.protect) ||
     Boolean(a.retainOnDelete) !== Boolean(b.retainOnDelete) ||
-    a.dependencies.join(",") !== b.dependencies.join(",") ||
+    !sameList(a.dependencies, b.dependencies) ||
     a.deleteTimeout !== b.deleteTimeout ||
-    (a.additionalSecretOutputs ?? []).join(",") !== (b.additionalSecretOutputs ?? []).join(",")
+    !sameList(a.additionalSecretOutputs, b.additionalSecretOutputs)
   );
+}
+
+function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** State leaves out empty lists. */
+function nonEmpty(list: readonly string[]): readonly string[] | undefined {
+  return list.length ? list : undefined;
 }
 
 async function withTimeout<T>(urn: string, op: string, ms: number | undefined, fn: (s: AbortSignal) => Promise<T>): Promise<T> {
