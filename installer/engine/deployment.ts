@@ -6,15 +6,15 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  containsUnknown, formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
+  formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
   resolveDeep, type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
 import { decide } from "./decide.js";
 import { deleteInOrder } from "./deletes.js";
-import { DrydockError, SkippedError, errorMessage } from "./errors.js";
+import { DrydockError, SkippedError, errorMessage, unknownTargets } from "./errors.js";
 import type { Executor, StepSpec } from "./executor.js";
 import { serializeProps } from "./inputs.js";
-import { rewrapLike } from "./outputs.js";
+import { rewrapLike, settleUnknowns } from "./outputs.js";
 import type { Redactor } from "./redact.js";
 import type { ResourceState } from "./state/types.js";
 import { parseDuration } from "./timeouts.js";
@@ -117,10 +117,12 @@ export class Deployment implements Runtime {
         const { props } = await serializeProps({ outputs }, urn);
         const st = this.o.state.current.get(urn);
         let value = (props.outputs ?? {}) as PropertyMap;
-        if (!this.o.executor.dryRun && containsUnknown(value)) {
-          // Only a --target run leaves values unknown after an update: keep what was recorded.
-          this.log("warning", `${urn}: some outputs depend on resources that were not targeted; they keep their last values`);
-          value = st?.outputs ?? {};
+        if (!this.o.executor.dryRun) {
+          const settled = settleUnknowns(value, st?.outputs ?? {});
+          value = settled.outputs;
+          if (settled.kept.length) {
+            this.log("warning", `${urn}: outputs ${settled.kept.join(", ")} depend on resources that were not targeted; they keep their last values`);
+          }
         }
         if (!propertyEquals(st?.outputs ?? {}, value)) this.o.executor.stateChanged = true;
         if (this.o.executor.dryRun || !st) return;
@@ -276,9 +278,7 @@ export class Deployment implements Runtime {
   /** --target URNs that name neither a resource of the program nor one in state. */
   checkTargets(): void {
     const missing = (this.o.targets ?? []).filter((t) => !this.regs.has(t) && !this.oldByUrn.has(t));
-    if (missing.length) {
-      this.problems.push(new DrydockError("input", `--target names no resource of this stack:\n${missing.map((t) => `  ✖ ${t}`).join("\n")}`));
-    }
+    if (missing.length) this.problems.push(unknownTargets(missing));
   }
 
   /** After the program: everything old that was not registered again goes, in reverse dependency order. */

@@ -1,6 +1,6 @@
 /** Destroy: every resource, in reverse dependency order; protected resources stop it before anything is touched. */
 import { deleteInOrder } from "./deletes.js";
-import { DrydockError } from "./errors.js";
+import { DrydockError, unknownTargets } from "./errors.js";
 import type { Executor } from "./executor.js";
 import type { ResourceState } from "./state/types.js";
 import type { WorkingState } from "./working-state.js";
@@ -13,9 +13,7 @@ export async function destroyAll(
 ): Promise<void> {
   const all = [...state.current.values(), ...state.condemned];
   const missing = (targets ?? []).filter((t) => !all.some((r) => r.urn === t));
-  if (missing.length) {
-    throw new DrydockError("input", `--target names no resource of this stack:\n${missing.map((t) => `  ✖ ${t}`).join("\n")}`);
-  }
+  if (missing.length) throw unknownTargets(missing);
   const doomed = targets?.length ? withDependents(all, targets, targetDependents) : all;
   const protectedOnes = doomed.filter((r) => r.protect);
   if (protectedOnes.length > 0) {

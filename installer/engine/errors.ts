@@ -43,3 +43,8 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** --target URNs that name no resource of the stack. */
+export function unknownTargets(missing: readonly string[]): DrydockError {
+  return new DrydockError("input", `--target names no resource of this stack:\n${missing.map((t) => `  ✖ ${t}`).join("\n")}`);
+}

@@ -1,6 +1,6 @@
 /** Which output properties are secret, and how provider results become state. */
 import {
-  Secret, containsSecret, isPlainObject, type PropertyMap, type PropertyValue,
+  Secret, containsSecret, containsUnknown, isPlainObject, type PropertyMap, type PropertyValue,
 } from "../../sdk/internal.js";
 
 /**
@@ -48,4 +48,22 @@ function toProperty(v: unknown): PropertyValue | undefined {
     return o;
   }
   return v as PropertyValue;
+}
+
+/**
+ * After an update every output is known, except one that comes from a resource a
+ * --target run left out: that one keeps its last value (or stays absent).
+ * Returns the settled outputs and the keys that were kept.
+ */
+export function settleUnknowns(news: PropertyMap, olds: PropertyMap): { outputs: PropertyMap; kept: string[] } {
+  const outputs: PropertyMap = {};
+  const kept: string[] = [];
+  for (const [k, v] of Object.entries(news)) {
+    if (!containsUnknown(v)) outputs[k] = v;
+    else {
+      kept.push(k);
+      if (olds[k] !== undefined) outputs[k] = olds[k]!;
+    }
+  }
+  return { outputs, kept };
 }

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
-import { containsUnknown, setRuntime, type PropertyMap } from "../../sdk/internal.js";
+import { setRuntime } from "../../sdk/internal.js";
 import { builtinProviders } from "../providers/index.js";
 import { StackCrypter } from "./crypter-source.js";
 import { configValues } from "./config-values.js";
@@ -17,6 +17,7 @@ import { DrydockError, SkippedError, errorMessage, type ErrorKind } from "./erro
 import { emptyCounts, type EngineEvent, type EventSink, type StepOp } from "./events.js";
 import { Executor } from "./executor.js";
 import { serializeProps } from "./inputs.js";
+import { settleUnknowns } from "./outputs.js";
 import { loadProject, loadStackSettings, type Project } from "./project.js";
 import { Redactor } from "./redact.js";
 import { reconcilePending } from "./reconcile.js";
@@ -187,25 +188,16 @@ async function runProgram(
   if (deployment.stopped || !outputs) return false;
   await deployment.deleteRemoved();
   if (deployment.stopped) return false;
-  const props = dryRun ? outputs.props : settleOutputs(outputs.props, state.base.outputs, events);
+  let props = outputs.props;
+  if (!dryRun) {
+    const settled = settleUnknowns(props, state.base.outputs);
+    props = settled.outputs;
+    for (const k of settled.kept) {
+      events({ type: "diag", severity: "warning", message: `stack output "${k}" depends on a resource that was not targeted; it keeps its last value` });
+    }
+  }
   const diffs = diffProperties(state.base.outputs, props);
   events({ type: "outputs", outputs: displayMap(props), diffs });
   if (!dryRun) state.outputs = props;
   return diffs.length > 0 || !sameSecretness(state.base.outputs, props);
-}
-
-/**
- * After an update every output is known, except one that comes from a resource
- * a --target run left out: it keeps its last value (or stays absent), and says so.
- */
-function settleOutputs(news: PropertyMap, olds: PropertyMap, events: EventSink): PropertyMap {
-  const out: PropertyMap = {};
-  for (const [k, v] of Object.entries(news)) {
-    if (!containsUnknown(v)) out[k] = v;
-    else {
-      if (olds[k] !== undefined) out[k] = olds[k]!;
-      events({ type: "diag", severity: "warning", message: `stack output "${k}" depends on a resource that was not targeted; it keeps its last value` });
-    }
-  }
-  return out;
 }
