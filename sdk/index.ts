@@ -12,8 +12,10 @@ export { getProject, getStack, isDryRun } from "./runtime.js";
 export { createUrn, parseUrn } from "./urn.js";
 export {
   checkWith, type AnyProvider,
-  type ResourceProvider, type ProviderContext, type CheckResult, type CheckFailure,
+  type ResourceProvider, type ProviderContext, type CheckContext, type CheckResult, type CheckFailure,
   type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";
 export { isUnknown } from "./properties.js";
 export * as local from "./local/index.js";
+export * as ssh from "./ssh/index.js";
+export * as lxd from "./lxd/index.js";

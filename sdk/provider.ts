@@ -56,8 +56,21 @@ export interface ProviderContext {
   log(message: string): void;
 }
 
+/** What `check` may use besides the inputs. */
+export interface CheckContext {
+  readonly urn: string;
+  /** True in a preview (and in the plan half of `up`). */
+  readonly dryRun: boolean;
+}
+
 export interface ResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {
-  check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Promise<CheckResult<I>>;
+  /**
+   * Computed outputs that may carry an input's secret. Without this list every
+   * computed output of a resource with a secret input is secret; with it, only
+   * these are (an output named like an input always follows that input).
+   */
+  readonly secretOutputs?: readonly string[];
+  check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, ctx?: CheckContext): Promise<CheckResult<I>>;
   /** `olds` are the old output properties; without `diff` the engine compares inputs. */
   diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
   create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;

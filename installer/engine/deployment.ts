@@ -216,7 +216,7 @@ export class Deployment implements Runtime {
 
     const provider = this.o.executor.provider(req.type, urn);
     const checked = provider.check
-      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props)))
+      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun }))
       : { inputs: revealMap(props) };
     if (checked.failures?.length) {
       const list = formatProblems(checked.failures.map((f) => ({ path: f.property, message: f.reason })), req.name);

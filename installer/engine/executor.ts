@@ -102,6 +102,10 @@ export class Executor {
     });
   }
 
+  private declaredSecrets(type: string): readonly string[] | undefined {
+    return this.o.registry.get(type)?.secretOutputs;
+  }
+
   private describe(op: StepOp, spec: StepSpec): void {
     this.emit("plan", op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces });
   }
@@ -126,7 +130,7 @@ export class Executor {
       id,
       parent: spec.parent,
       inputs: spec.inputs,
-      outputs: markSecretOutputs({ ...revealMap(spec.inputs), ...outs }, spec.inputs, spec.additionalSecretOutputs),
+      outputs: markSecretOutputs({ ...revealMap(spec.inputs), ...outs }, spec.inputs, spec.additionalSecretOutputs, this.declaredSecrets(spec.type)),
       dependencies: spec.dependencies,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
@@ -224,7 +228,9 @@ export class Executor {
       parent: spec.parent,
       dependencies: spec.dependencies,
       inputs,
-      outputs: resecret && old.custom ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs) : old.outputs,
+      outputs: resecret && old.custom
+        ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs, this.declaredSecrets(spec.type))
+        : old.outputs,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),

@@ -5,19 +5,23 @@ import {
 
 /**
  * An output is secret if the input of the same name was, if it is computed
- * (no input of that name) while any input was secret, or if asked for.
+ * (no input of that name) while any input was secret, or if asked for. A
+ * provider that lists its `secretOutputs` narrows the middle rule to those:
+ * its other computed outputs never carry input secrets.
  */
 export function markSecretOutputs(
   outs: Record<string, unknown>,
   inputs: PropertyMap,
   additional: readonly string[] = [],
+  declared?: readonly string[],
 ): PropertyMap {
   const anySecret = Object.values(inputs).some(containsSecret);
   const result: PropertyMap = {};
   for (const k of Object.keys(outs).sort()) {
     const v = toProperty(outs[k]);
     if (v === undefined) continue;
-    const secret = k in inputs ? containsSecret(inputs[k]!) : anySecret;
+    const computedSecret = anySecret && (!declared || declared.includes(k));
+    const secret = k in inputs ? containsSecret(inputs[k]!) : computedSecret;
     result[k] = secret || additional.includes(k) ? new Secret(v) : v;
   }
   return result;

@@ -39,7 +39,9 @@ export async function refreshAll(
             return;
           }
           const inputs = back.inputs ? rewrapLike(back.inputs, r.inputs) : r.inputs;
-          const outputs = markSecretOutputs({ ...revealMap(r.outputs), ...(back.props ?? {}) }, inputs, r.additionalSecretOutputs);
+          const outputs = markSecretOutputs(
+            { ...revealMap(r.outputs), ...(back.props ?? {}) }, inputs, r.additionalSecretOutputs, provider.secretOutputs,
+          );
           const diffs = diffProperties(r.outputs, outputs);
           redactor.addTree(outputs);
           state.current.set(r.urn, { ...r, id: back.id ?? r.id, inputs, outputs });

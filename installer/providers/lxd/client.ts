@@ -1,0 +1,148 @@
+/**
+ * The LXD REST API on the server's unix socket, reached through the SSH
+ * connection (stream-local forwarding): one HTTP request per forwarded
+ * channel; asynchronous operations are waited on through the operations API.
+ */
+import http from "node:http";
+import type { Duplex } from "node:stream";
+
+export interface SocketOpener {
+  readonly name: string;
+  openUnixSocket(path: string): Promise<Duplex>;
+}
+
+export class LxdError extends Error {
+  override readonly name = "LxdError";
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+interface LxdResponse<T> {
+  type: "sync" | "async" | "error";
+  status_code?: number;
+  error_code?: number;
+  error?: string;
+  operation?: string;
+  metadata: T;
+}
+
+export interface Operation {
+  id: string;
+  status: string;
+  status_code: number;
+  err: string;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface RequestOptions {
+  /** A raw body (file push, image upload) and its headers. */
+  readonly raw?: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export class LxdClient {
+  constructor(private readonly opener: SocketOpener, private readonly socket: string) {}
+
+  get name(): string {
+    return `lxd at ${this.opener.name}`;
+  }
+
+  /** One HTTP exchange; resolves with status and body bytes. */
+  async http(method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+    const stream = await this.opener.openUnixSocket(this.socket);
+    const payload = o.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        method, path, host: "lxd", agent: false,
+        createConnection: () => stream as never,
+        headers: {
+          ...(payload ? { "content-length": String(payload.length) } : {}),
+          ...(payload && !o.raw ? { "content-type": "application/json" } : {}),
+          ...o.headers,
+        },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          stream.destroy();
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
+        });
+        res.on("error", reject);
+      });
+      req.on("error", (e) => {
+        stream.destroy();
+        reject(new Error(`${this.name}: ${method} ${path}: ${e.message}`));
+      });
+      req.end(payload);
+    });
+  }
+
+  /** A JSON request; an async answer is waited for. Errors name the server, method, path and LXD's message. */
+  async request<T = unknown>(method: string, path: string, body?: unknown, o: RequestOptions & { waitSeconds?: number } = {}): Promise<T> {
+    const r = await this.http(method, path, body, o);
+    let parsed: LxdResponse<T>;
+    try {
+      parsed = JSON.parse(r.body.toString()) as LxdResponse<T>;
+    } catch {
+      throw new LxdError(r.status, `${this.name}: ${method} ${path}: HTTP ${r.status}, not JSON: ${r.body.toString().slice(0, 200)}`);
+    }
+    if (parsed.type === "error" || r.status >= 400) {
+      throw new LxdError(parsed.error_code ?? r.status, `${this.name}: ${method} ${path}: ${parsed.error ?? `HTTP ${r.status}`}`);
+    }
+    if (parsed.type === "async" && parsed.operation) {
+      return (await this.wait(parsed.operation, o.waitSeconds ?? 300, `${method} ${path}`)) as T;
+    }
+    return parsed.metadata;
+  }
+
+  /** GET that answers undefined for 404. */
+  async find<T>(path: string): Promise<T | undefined> {
+    try {
+      return await this.request<T>("GET", path);
+    } catch (e) {
+      if (e instanceof LxdError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Waits on /1.0/operations/<id>/wait; a failed operation throws with LXD's error. */
+  async wait(operation: string, seconds: number, what: string): Promise<Operation["metadata"]> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+      const op = await this.request<Operation>("GET", `${operation}/wait?timeout=${Math.min(left, 30)}`);
+      if (op.status_code >= 400 || op.status === "Failure" || op.status === "Cancelled") {
+        throw new LxdError(op.status_code, `${this.name}: ${what} failed: ${op.err || op.status}`);
+      }
+      if (op.status === "Success") return op.metadata;
+      if (Date.now() >= deadline) throw new LxdError(504, `${this.name}: ${what} still ${op.status} after ${seconds} s`);
+    }
+  }
+
+  /** A file inside an instance, or undefined when it does not exist. */
+  async instanceFile(instance: string, path: string): Promise<Buffer | undefined> {
+    const r = await this.http("GET", `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`);
+    if (r.status === 404) return undefined;
+    if (r.status >= 400) throw new LxdError(r.status, `${this.name}: reading ${path} in ${instance}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+    return r.body;
+  }
+
+  /** Makes a directory inside an instance; an existing one is left as it is. */
+  async mkdir(instance: string, path: string, mode: string): Promise<void> {
+    const r = await this.http("POST", `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`, undefined, {
+      raw: Buffer.alloc(0), headers: { "x-lxd-type": "directory", "x-lxd-mode": mode, "x-lxd-uid": "0", "x-lxd-gid": "0" },
+    });
+    if (r.status >= 400 && !/exists/i.test(r.body.toString())) {
+      throw new LxdError(r.status, `${this.name}: mkdir ${path} in ${instance}: ${r.body.toString().slice(0, 200)}`);
+    }
+  }
+
+  /** Writes a file inside an instance (works before first start). */
+  async pushFile(instance: string, path: string, content: Buffer, mode: string, uid = 0, gid = 0): Promise<void> {
+    await this.request("POST", `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`, undefined, {
+      raw: content,
+      headers: { "content-type": "application/octet-stream", "x-lxd-type": "file", "x-lxd-mode": mode, "x-lxd-uid": String(uid), "x-lxd-gid": String(gid), "x-lxd-write": "overwrite" },
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/** What the LXD providers need. */
+export { checkWith, lxd, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
+export type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
+import type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
+import type { Connection } from "../../../sdk/ssh/connection.js";
+import type { Transport } from "../../transport/types.js";
+import { LxdClient, type SocketOpener } from "./client.js";
+import { machineOf } from "../ssh/identity.js";
+
+export type LxdConnector = (c: Connection, log?: (m: string) => void) => Transport & SocketOpener;
+
+export function clientFor(connect: LxdConnector, e: RemoteEndpoint, log?: (m: string) => void): LxdClient {
+  return new LxdClient(connect(e.connection, log), e.socket);
+}
+
+/** Identifies a server, for ids and duplicate checks. */
+export function serverOf(e: RemoteEndpoint): string {
+  return `${machineOf(e.connection)}${e.socket}`;
+}
+
+/** Plain-value equality for config maps and lists. */
+export function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

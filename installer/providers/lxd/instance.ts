@@ -1,0 +1,181 @@
+/**
+ * lxd.Instance: created from an image, authorized keys pushed through the API
+ * before first boot, started, then ready when it has an address, its host key
+ * can be read through the API, and SSH answers with exactly that key.
+ */
+import { claim } from "./claims.js";
+import { claimCheck, isKnownEndpoint, missingReference } from "./check.js";
+import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import type { LxdClient } from "./client.js";
+import type { Connection } from "../ssh/deps.js";
+import { instanceConfig, instanceCreateBody, instanceDevices, firstIpv4, mergedConfig } from "./requests.js";
+import { parsePin } from "../../transport/ssh/fingerprint.js";
+
+type Inputs = lxd.InstanceInputs;
+interface Outputs extends Inputs {
+  readonly address: string;
+  readonly hostKey: string;
+  readonly connection: Connection;
+  readonly status: string;
+}
+
+interface LxdInstance {
+  name: string; status: string; type: string; profiles: string[];
+  config: Record<string, string>; devices: Record<string, Record<string, string>>;
+  architecture: string; ephemeral: boolean; stateful: boolean; description: string;
+}
+
+const HOST_KEY = "/etc/ssh/ssh_host_ed25519_key.pub";
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const path = (n: string): string => `/1.0/instances/${encodeURIComponent(n)}`;
+
+/** Polls `probe` until it returns a value, saying what it waits for; gives up at the deadline. */
+async function waitFor<T>(what: string, deadline: number, ctx: ProviderContext, probe: () => Promise<T | undefined>): Promise<T> {
+  ctx.log(`waiting for ${what}`);
+  for (let delay = 100; ; delay = Math.min(delay * 1.5, 1000)) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() + delay > deadline) throw new Error(`gave up waiting for ${what}`);
+    if (ctx.signal.aborted) throw new Error(`stopped waiting for ${what}: ${String(ctx.signal.reason ?? "aborted")}`);
+    await sleep(delay);
+  }
+}
+
+function connectionOf(i: Inputs, address: string, hostKey: string): Connection {
+  const via = i.remote.connection;
+  const auth = i.login.privateKey || i.login.privateKeyPath || i.login.agent
+    ? i.login
+    : { privateKey: via.privateKey, privateKeyPath: via.privateKeyPath, passphrase: via.passphrase, agent: via.agent };
+  const c: Record<string, unknown> = {
+    host: address, port: 22, user: i.login.user,
+    ...Object.fromEntries(Object.entries(auth).filter(([k, v]) => v !== undefined && k !== "user")),
+    hostKeys: [hostKey],
+    ...(i.reach === "jump" ? { jump: via } : {}),
+    ...(via.connectTimeout ? { connectTimeout: via.connectTimeout } : {}),
+  };
+  return c as unknown as Connection;
+}
+
+export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs, Outputs> {
+  /** Address, host key and SSH, in that order, for a started instance. */
+  async function ready(c: LxdClient, i: Inputs, ctx: ProviderContext): Promise<Outputs> {
+    const deadline = Date.now() + i.readyTimeout * 1000;
+    const address = await waitFor(`an IPv4 address on ${i.name}`, deadline, ctx, async () =>
+      firstIpv4(await c.request("GET", `${path(i.name)}/state`)));
+    const hostKey = await waitFor(`${i.name}'s SSH host key (read through the LXD API)`, deadline, ctx, async () => {
+      const b = await c.instanceFile(i.name, HOST_KEY);
+      const line = b?.toString().trim();
+      return line && /^ssh-ed25519 /.test(line) ? line.split(" ").slice(0, 2).join(" ") : undefined;
+    });
+    const connection = connectionOf(i, address, hostKey);
+    ctx.log(`waiting for ssh on ${address} with host key ${parsePin(hostKey).fingerprint}`);
+    const left = Math.max(5, Math.ceil((deadline - Date.now()) / 1000));
+    const t = connect({ ...connection, connectTimeout: left }, (m) => ctx.log(m));
+    await t.hostKey();
+    return { ...i, address, hostKey, connection, status: "Running" };
+  }
+
+  return {
+    secretOutputs: ["connection"],
+
+    async check(_olds, news, ctx) {
+      const r = claimCheck(checkWith(lxd.InstanceArgsSchema, news), "instance", ctx, claim);
+      const i = r.inputs;
+      if (!i || !ctx?.dryRun || !isKnownEndpoint(i.remote)) return r;
+      // In a plan: refuse references to things that neither exist nor are declared, before anything is touched.
+      const client = clientFor(connect, i.remote);
+      const server = serverOf(i.remote);
+      const refs: Array<[string, Parameters<typeof missingReference>[2], unknown]> = [
+        ["rootDisk.pool", "storage-pool", i.rootDisk?.pool],
+        ["image", "image-alias", i.image],
+        ...i.networks.map((n, k) => [`networks[${k}]`, "network", n] as [string, "network", unknown]),
+        ...i.profiles.map((p, k) => [`profiles[${k}]`, "profile", p] as [string, "profile", unknown]),
+      ];
+      const failures = [];
+      for (const [property, kind, name] of refs) {
+        if (typeof name !== "string") continue;
+        const why = await missingReference(client, server, kind, name);
+        if (why) failures.push({ property, reason: why });
+      }
+      return failures.length ? { failures } : r;
+    },
+
+    idFor: (i) => `${serverOf(i.remote)}/instances/${i.name}`,
+
+    async diff(_id, olds, news, oldInputs) {
+      const replaces = (["name", "image", "type"] as const).filter((k) => news[k] !== oldInputs[k]) as string[];
+      if (serverOf(news.remote) !== serverOf(oldInputs.remote)) replaces.push("remote");
+      if (news.rootDisk?.pool !== oldInputs.rootDisk?.pool) replaces.push("rootDisk");
+      const keys = ["profiles", "limits", "rootDisk", "networks", "config", "authorizedKeys", "login", "reach", "remote"] as const;
+      const changes = replaces.length > 0 || keys.some((k) => !same(news[k], oldInputs[k])) || olds.status !== "Running";
+      return { changes, replaces, deleteBeforeReplace: news.name === oldInputs.name && serverOf(news.remote) === serverOf(oldInputs.remote) };
+    },
+
+    async create(i, ctx) {
+      const c = clientFor(connect, i.remote, (m) => ctx.log(m));
+      ctx.log(`creating ${i.type} ${i.name} from ${i.image}`);
+      await c.request("POST", "/1.0/instances", instanceCreateBody(i), { waitSeconds: i.readyTimeout });
+      if (i.authorizedKeys.length) {
+        await c.mkdir(i.name, "/root/.ssh", "0700");
+        await c.pushFile(i.name, "/root/.ssh/authorized_keys", Buffer.from(`${i.authorizedKeys.join("\n")}\n`), "0600");
+      }
+      ctx.log(`starting ${i.name}`);
+      await c.request("PUT", `${path(i.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: i.readyTimeout });
+      const outs = await ready(c, i, ctx);
+      return { id: `${serverOf(i.remote)}/instances/${i.name}`, outs };
+    },
+
+    async read(id, props, i) {
+      const c = clientFor(connect, i.remote);
+      const inst = await c.find<LxdInstance>(path(i.name));
+      if (!inst) return undefined;
+      const state = await c.request<Parameters<typeof firstIpv4>[0]>("GET", `${path(i.name)}/state`);
+      const limits = {
+        ...(inst.config["limits.cpu"] ? { cpu: /^\d+$/.test(inst.config["limits.cpu"]) ? Number(inst.config["limits.cpu"]) : inst.config["limits.cpu"] } : {}),
+        ...(inst.config["limits.memory"] ? { memory: inst.config["limits.memory"] } : {}),
+      };
+      const config = Object.fromEntries(Object.entries(inst.config).filter(([k]) => k in i.config));
+      const now: Inputs = { ...i, limits, config, profiles: inst.profiles, type: inst.type as Inputs["type"] };
+      return {
+        id,
+        props: { ...props, ...now, status: inst.status, address: firstIpv4(state) ?? props.address },
+        inputs: now,
+      };
+    },
+
+    async update(_id, olds, news, ctx, oldInputs) {
+      const c = clientFor(connect, news.remote, (m) => ctx.log(m));
+      const cur = await c.request<LxdInstance>("GET", path(news.name));
+      const devices = { ...cur.devices };
+      for (const k of Object.keys(instanceDevices(oldInputs))) delete devices[k];
+      ctx.log(`updating ${news.name} in place`);
+      await c.request("PUT", path(news.name), {
+        architecture: cur.architecture, ephemeral: cur.ephemeral, stateful: cur.stateful, description: cur.description,
+        profiles: news.profiles,
+        config: mergedConfig(cur.config, instanceConfig(oldInputs), instanceConfig(news)),
+        devices: { ...devices, ...instanceDevices(news) },
+      });
+      if (!same(news.authorizedKeys, oldInputs.authorizedKeys)) {
+        await c.pushFile(news.name, "/root/.ssh/authorized_keys", Buffer.from(`${news.authorizedKeys.join("\n")}${news.authorizedKeys.length ? "\n" : ""}`), "0600");
+      }
+      if (cur.status !== "Running") {
+        ctx.log(`starting ${news.name} (it was ${cur.status})`);
+        await c.request("PUT", `${path(news.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: news.readyTimeout });
+      }
+      return { outs: cur.status === "Running" && same(news.login, oldInputs.login) && news.reach === oldInputs.reach
+        ? { ...news, address: olds.address, hostKey: olds.hostKey, connection: connectionOf(news, olds.address, olds.hostKey), status: "Running" }
+        : await ready(c, news, ctx) };
+    },
+
+    async delete(_id, p, ctx) {
+      const c = clientFor(connect, p.remote, (m) => ctx.log(m));
+      const inst = await c.find<LxdInstance>(path(p.name));
+      if (!inst) return;
+      if (inst.status !== "Stopped") {
+        ctx.log(`stopping ${p.name}`);
+        await c.request("PUT", `${path(p.name)}/state`, { action: "stop", force: true, timeout: 30 }, { waitSeconds: 60 });
+      }
+      await c.request("DELETE", path(p.name), undefined, { waitSeconds: 120 });
+    },
+  };
+}

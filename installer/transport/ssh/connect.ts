@@ -1,0 +1,96 @@
+/** One verified SSH connection: host key pinned, then authenticated. */
+import { readFile } from "node:fs/promises";
+import type { Duplex } from "node:stream";
+import type { Client, ConnectConfig } from "ssh2";
+import { describeConnection, type Connection } from "../../../sdk/ssh/connection.js";
+import { TransportError } from "../types.js";
+import { hostKeyAlgorithms, parsePin, fingerprintOfBlob } from "./fingerprint.js";
+
+let ssh2: typeof import("ssh2") | undefined;
+async function loadSsh2(): Promise<typeof import("ssh2")> {
+  ssh2 ??= ((await import("ssh2")) as unknown as { default: typeof import("ssh2") }).default;
+  return ssh2;
+}
+
+export interface Opened {
+  readonly client: Client;
+  /** The fingerprint the server presented (what trust-on-first-use pins). */
+  readonly hostKey: string;
+}
+
+const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|Connection lost before handshake|socket hang up|Channel open failure|open failed|Not connected|No response from server|Keepalive timeout/i;
+
+export function isRetryable(e: unknown): boolean {
+  if (e instanceof TransportError) return e.detail.retryable === true;
+  return RETRYABLE.test(String((e as Error)?.message ?? e));
+}
+
+async function authConfig(c: Connection, name: string): Promise<Partial<ConnectConfig>> {
+  const cfg: Partial<ConnectConfig> = {};
+  if (c.privateKey) cfg.privateKey = c.privateKey;
+  if (c.privateKeyPath) {
+    try {
+      cfg.privateKey = await readFile(c.privateKeyPath);
+    } catch (e) {
+      throw new TransportError(name, `cannot read privateKeyPath "${c.privateKeyPath}": ${(e as Error).message}`);
+    }
+  }
+  if (c.passphrase !== undefined) cfg.passphrase = c.passphrase;
+  if (c.password !== undefined) cfg.password = c.password;
+  if (c.agent) {
+    const sock = typeof c.agent === "string" ? c.agent : process.env.SSH_AUTH_SOCK;
+    if (!sock) throw new TransportError(name, "agent: true, but SSH_AUTH_SOCK is not set");
+    cfg.agent = sock;
+  }
+  return cfg;
+}
+
+/** Opens `c`, over `sock` (a jump host's forwarded channel) when given. */
+export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> {
+  const { Client } = await loadSsh2();
+  const name = describeConnection(c);
+  const pins = c.hostKeys.map(parsePin);
+  const auth = await authConfig(c, name);
+  const algorithms = hostKeyAlgorithms(pins);
+  let presented: string | undefined;
+  let refused: string | undefined;
+
+  return new Promise<Opened>((resolve, reject) => {
+    const client = new Client();
+    const fail = (e: Error): void => {
+      client.removeAllListeners("ready");
+      client.on("error", () => {});
+      client.end();
+      if (refused) return reject(new TransportError(name, refused, { retryable: false }));
+      const auth = /authentication methods failed/i.test(e.message);
+      reject(new TransportError(name, auth ? `authentication failed for user "${c.user}" (${e.message})` : `cannot connect: ${e.message}`, {
+        retryable: !auth && isRetryable(e),
+      }, { cause: e }));
+    };
+    client.once("error", fail);
+    client.once("ready", () => {
+      client.removeListener("error", fail);
+      resolve({ client, hostKey: presented! });
+    });
+    client.connect({
+      host: c.host,
+      port: c.port,
+      username: c.user,
+      ...(sock ? { sock } : {}),
+      ...auth,
+      readyTimeout: 15_000,
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 3,
+      ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+      hostVerifier: (key: Buffer) => {
+        presented = fingerprintOfBlob(key);
+        if (pins.some((p) => p.fingerprint === presented)) return true;
+        if (pins.length === 0 && c.trustOnFirstUse) return true;
+        refused = pins.length === 0
+          ? `unknown host key ${presented}: refusing to connect (pin it with hostKey, or set trustOnFirstUse: true)`
+          : `HOST KEY CHANGED: expected ${pins.map((p) => p.fingerprint).join(" or ")}, got ${presented}; refusing to connect (if the host was rebuilt, update its pinned hostKey)`;
+        return false;
+      },
+    });
+  });
+}

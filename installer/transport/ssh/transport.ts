@@ -1,0 +1,185 @@
+/** The Transport over SSH: pooled channels, sudo on stdin, verified uploads. */
+import { createHash, randomBytes } from "node:crypto";
+import type { Duplex } from "node:stream";
+import { describeConnection, type Connection } from "../../../sdk/ssh/connection.js";
+import {
+  TransportError, shellQuote,
+  type ExecOptions, type ExecResult, type Transport, type UploadOptions, type UploadResult,
+} from "../types.js";
+import { isRetryable } from "./connect.js";
+import { runOnChannel, type ChannelRun } from "./channel.js";
+import type { HostPool } from "./pool.js";
+import { buildInvocation, type SudoMode } from "./script.js";
+
+const DEFAULT_TIMEOUT = 600_000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class SshTransport implements Transport {
+  readonly name: string;
+  private readonly secrets: string[];
+
+  constructor(readonly connection: Connection, private readonly pool: HostPool, private readonly log?: (m: string) => void) {
+    this.name = describeConnection(connection);
+    const c = connection;
+    const sudoPw = typeof c.sudo === "object" ? c.sudo.password : undefined;
+    this.secrets = [c.password, c.passphrase, sudoPw].filter((s): s is string => !!s && s.length >= 3);
+  }
+
+  /** The fingerprint the host presented (pinned by trust-on-first-use). */
+  async hostKey(): Promise<string> {
+    const l = await this.pool.lease(this.log);
+    l.release();
+    return l.hostKey;
+  }
+
+  private mask(text: string, extra: readonly string[] = []): string {
+    let t = text;
+    for (const s of [...this.secrets, ...extra]) if (s.length >= 3) t = t.split(s).join("[secret]");
+    return t;
+  }
+
+  /** Runs on a leased channel; a channel that cannot open, or a connection lost before the command ran, is retried. */
+  private async channel(command: string, stdin: string | Buffer, o: ExecOptions & { display: string; retrySafe?: boolean }): Promise<ChannelRun> {
+    const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const lease = await this.pool.lease(this.log);
+      try {
+        return await runOnChannel(lease.client, this.name, command, {
+          stdin, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT, signal: o.signal, display: o.display,
+          onStdout: o.onStdout, onStderr: o.onStderr,
+        });
+      } catch (e) {
+        const opening = e instanceof TransportError && e.message.includes("cannot open a channel");
+        if (!(opening || (o.retrySafe && isRetryable(e))) || Date.now() + delay > deadline) throw e;
+        await sleep(delay);
+      } finally {
+        lease.release();
+      }
+    }
+  }
+
+  private async sudo(): Promise<SudoMode> {
+    this.pool.sudoMode ??= (async () => {
+      const r = await this.channel("sudo -n true", "", { display: "sudo -n true", timeoutMs: 30_000, retrySafe: true });
+      if (r.code === 0) return "nopasswd";
+      if (typeof this.connection.sudo === "object") return "password";
+      throw new TransportError(this.name, `sudo needs a password here; give the host sudo: { password } (sudo said: ${r.stderr.toString().trim()})`);
+    })();
+    this.pool.sudoMode.catch(() => { this.pool.sudoMode = undefined; });
+    return this.pool.sudoMode;
+  }
+
+  async exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
+    const mode: SudoMode = o.sudo ? await this.sudo() : "none";
+    const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
+    const inv = buildInvocation(this.name, command, o.env, mode, pw);
+    const secrets = o.secrets ?? [];
+    const display = this.mask(command, secrets);
+    try {
+      const r = await this.channel(inv.command, inv.stdin, { ...o, display });
+      return { code: r.code, stdout: r.stdout.toString(), stderr: this.mask(r.stderr.toString(), secrets) };
+    } catch (e) {
+      if (e instanceof TransportError) throw new TransportError(this.name, this.mask(e.message.replace(`${this.name}: `, ""), secrets), e.detail, { cause: e.cause });
+      throw e;
+    }
+  }
+
+  /** A stream to a unix socket on the host (stream-local forwarding); its channel slot is freed when it closes. */
+  async openUnixSocket(socketPath: string): Promise<Duplex> {
+    const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const lease = await this.pool.lease(this.log);
+      try {
+        const stream = await new Promise<Duplex>((resolve, reject) => {
+          lease.client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => (err ? reject(err) : resolve(ch)));
+        });
+        stream.once("close", () => lease.release());
+        return stream;
+      } catch (e) {
+        lease.release();
+        const msg = (e as Error).message;
+        if (!/open failed|Channel open failure/i.test(msg) || Date.now() + delay > deadline) {
+          throw new TransportError(this.name, `cannot open the unix socket ${socketPath}: ${msg} (is the daemon running, and may ${this.connection.user} use the socket?)`);
+        }
+        await sleep(delay);
+      }
+    }
+  }
+
+  async readFile(path: string, o: { sudo?: boolean } = {}): Promise<Buffer | undefined> {
+    const mode: SudoMode = o.sudo ? await this.sudo() : "none";
+    const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
+    const p = shellQuote(path);
+    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw);
+    const r = await this.channel(inv.command, inv.stdin, { display: `read ${path}`, retrySafe: true, timeoutMs: 300_000 });
+    if (r.code === 44) return undefined;
+    if (r.code !== 0) throw new TransportError(this.name, `cannot read ${path} (exit ${r.code}): ${r.stderr.toString().trim()}`);
+    return r.stdout;
+  }
+
+  /**
+   * Streams the bytes to a private temp file, then one script checks the
+   * sha256, sets mode and owner on a sibling of the target and renames it into
+   * place: the target is either the old file or the whole new one. A transfer
+   * cut off midway is retried until the connection deadline.
+   */
+  async upload(content: Buffer | string, path: string, o: UploadOptions = {}): Promise<UploadResult> {
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const mode = (o.mode ?? "0644").padStart(4, "0");
+    if (!/^[0-7]{4}$/.test(mode)) throw new TransportError(this.name, `upload ${path}: mode "${o.mode}" is not octal permission bits`);
+    if (!path.startsWith("/")) throw new TransportError(this.name, `upload: path "${path}" must be absolute`);
+    const q = shellQuote(path);
+    const owner = o.owner ? shellQuote(o.owner) : undefined;
+
+    const probe = await this.exec(
+      `[ -f ${q} ] && sha256sum -- ${q} | cut -d' ' -f1 && stat -c '%a %U:%G' -- ${q}`,
+      { sudo: o.sudo, timeoutMs: 60_000, signal: o.signal },
+    );
+    if (probe.code === 0) {
+      const [sum, st] = probe.stdout.trim().split("\n");
+      const [m, ug] = (st ?? "").split(" ");
+      const ownerOk = !o.owner || ug === (o.owner.includes(":") ? o.owner : `${o.owner}:${ug?.split(":")[1]}`);
+      if (sum === sha256 && m?.padStart(4, "0") === mode && ownerOk) return { changed: false, sha256 };
+    }
+
+    const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await this.transferAndInstall(bytes, path, sha256, mode, owner, o);
+        return { changed: true, sha256 };
+      } catch (e) {
+        if (!isRetryable(e) || Date.now() + delay > deadline) throw e;
+        this.log?.(`upload of ${path} to ${this.name} interrupted (${(e as Error).message}); retrying`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async transferAndInstall(bytes: Buffer, path: string, sha256: string, mode: string, owner: string | undefined, o: UploadOptions): Promise<void> {
+    const tmp = `/tmp/.drydock-upload-${randomBytes(8).toString("hex")}`;
+    const sent = await this.channel(`umask 077 && cat > ${tmp}`, bytes, {
+      display: `upload ${path} (${bytes.length} bytes)`, timeoutMs: 600_000, signal: o.signal,
+    });
+    if (sent.code !== 0) throw new TransportError(this.name, `upload ${path}: writing a temp file failed: ${sent.stderr.toString().trim()}`);
+    const q = shellQuote(path);
+    const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+    const part = shellQuote(`${dir}/.${path.slice(path.lastIndexOf("/") + 1)}.drydock-${randomBytes(4).toString("hex")}`);
+    const script = [
+      "set -e",
+      `trap 'rm -f ${tmp} ${part}' EXIT`,
+      `got=$(sha256sum ${tmp} | cut -d' ' -f1)`,
+      `[ "$got" = ${sha256} ] || { echo "checksum mismatch after transfer: expected ${sha256}, got $got" >&2; exit 3; }`,
+      `mkdir -p -- ${shellQuote(dir)}`,
+      `cp -- ${tmp} ${part}`,
+      `chmod ${mode} ${part}`,
+      ...(owner ? [`chown ${owner} ${part}`] : []),
+      `sync ${part} 2>/dev/null || true`,
+      `mv -f -- ${part} ${q}`,
+    ].join("\n");
+    const r = await this.exec(script, { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
+    if (r.code !== 0) {
+      throw new TransportError(this.name, `upload ${path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });
+    }
+  }
+}

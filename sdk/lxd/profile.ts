@@ -1,0 +1,35 @@
+/** lxd.Profile: config and devices shared by instances. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
+
+export const PROFILE_TYPE = "drydock:lxd:Profile";
+
+export const ProfileArgsSchema = z.object({
+  remote: RemoteEndpointSchema,
+  /** @default the resource name */
+  name: LxdNameSchema,
+  /** https://documentation.ubuntu.com/lxd/en/latest/reference/instance_options/ */
+  config: ConfigMapSchema.default({}),
+  /** Device name → its options, e.g. `{ eth0: { type: "nic", network: "br0", name: "eth0" } }`. */
+  devices: z.record(z.string(), ConfigMapSchema.refine((d) => typeof d.type === "string", "a device needs a type")).default({}),
+}).strict();
+
+export type ProfileInputs = z.infer<typeof ProfileArgsSchema>;
+
+export interface ProfileArgs {
+  readonly remote: RemoteLike;
+  readonly name?: Input<string>;
+  readonly config?: Input<Record<string, Input<string>>>;
+  readonly devices?: Input<Record<string, Input<Record<string, Input<string>>>>>;
+}
+
+/** Updated in place: LXD applies profile changes to the instances using it. */
+export class Profile extends CustomResource {
+  declare readonly name: Output<string>;
+
+  constructor(name: string, args: ProfileArgs, opts?: ResourceOptions) {
+    super(PROFILE_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, []);
+  }
+}

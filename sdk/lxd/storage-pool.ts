@@ -1,0 +1,34 @@
+/** lxd.StoragePool: https://documentation.ubuntu.com/lxd/en/latest/reference/storage_drivers/ */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
+
+export const STORAGE_POOL_TYPE = "drydock:lxd:StoragePool";
+
+export const StoragePoolArgsSchema = z.object({
+  remote: RemoteEndpointSchema,
+  /** The pool's name in LXD. @default the resource name */
+  name: LxdNameSchema,
+  driver: z.enum(["dir", "btrfs", "lvm", "zfs", "ceph", "cephfs", "cephobject"]),
+  /** Driver options (`source`, `size`, …); changing one LXD cannot change replaces the pool. */
+  config: ConfigMapSchema.default({}),
+}).strict();
+
+export type StoragePoolInputs = z.infer<typeof StoragePoolArgsSchema>;
+
+export interface StoragePoolArgs {
+  readonly remote: RemoteLike;
+  readonly name?: Input<string>;
+  readonly driver: Input<StoragePoolInputs["driver"]>;
+  readonly config?: Input<Record<string, Input<string>>>;
+}
+
+export class StoragePool extends CustomResource {
+  declare readonly name: Output<string>;
+  declare readonly driver: Output<string>;
+
+  constructor(name: string, args: StoragePoolArgs, opts?: ResourceOptions) {
+    super(STORAGE_POOL_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, []);
+  }
+}

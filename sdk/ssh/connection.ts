@@ -1,0 +1,71 @@
+/**
+ * How to reach a machine over SSH: the value `ssh.Host` and `lxd.Instance`
+ * output as `connection`, and every remote resource takes as input.
+ */
+import { z } from "zod";
+
+/** `SHA256:<base64, no padding>` as `ssh-keygen -lf` prints it, or a public key line `ssh-ed25519 AAAA… [comment]`. */
+export const HostKeySchema = z.string().refine(
+  (s) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(s) || /^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(s),
+  { message: "host key must be a SHA256:… fingerprint (as ssh-keygen -lf prints it) or a public key line" },
+);
+
+export const SudoSchema = z.union([
+  z.boolean(),
+  /** sudo asks for this password; it is sent on stdin, never on a command line. */
+  z.object({ password: z.string().min(1, "sudo password must not be empty") }).strict(),
+]);
+
+export interface Connection {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly privateKey?: string;
+  readonly privateKeyPath?: string;
+  readonly passphrase?: string;
+  readonly password?: string;
+  /** `true` uses `SSH_AUTH_SOCK`; a string is the agent socket path. */
+  readonly agent?: boolean | string;
+  /** Accepted host keys (fingerprints or public key lines); at least one unless trustOnFirstUse. */
+  readonly hostKeys: readonly string[];
+  readonly trustOnFirstUse?: boolean;
+  /** The hop before this one (bastion → host); verified the same way. */
+  readonly jump?: Connection;
+  readonly sudo?: boolean | { readonly password: string };
+  /** Seconds to keep retrying to connect before giving up. @default 30 */
+  readonly connectTimeout?: number;
+}
+
+export const ConnectionSchema: z.ZodType<Connection> = z.lazy(() =>
+  z.object({
+    host: z.string().min(1, "host must not be empty"),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().min(1, "user must not be empty"),
+    privateKey: z.string().min(1).optional(),
+    privateKeyPath: z.string().min(1).optional(),
+    passphrase: z.string().optional(),
+    password: z.string().optional(),
+    agent: z.union([z.boolean(), z.string().min(1)]).optional(),
+    hostKeys: z.array(HostKeySchema).default([]),
+    trustOnFirstUse: z.boolean().optional(),
+    jump: ConnectionSchema.optional(),
+    sudo: SudoSchema.optional(),
+    connectTimeout: z.number().positive().optional(),
+  }).strict().superRefine((c, ctx) => {
+    if (!c.privateKey && !c.privateKeyPath && c.password === undefined && !c.agent) {
+      ctx.addIssue({ code: "custom", message: "no way to log in: give privateKey, privateKeyPath, password or agent" });
+    }
+    if (c.privateKey && c.privateKeyPath) {
+      ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
+    }
+    if (c.hostKeys.length === 0 && !c.trustOnFirstUse) {
+      ctx.addIssue({ code: "custom", path: ["hostKeys"], message: "no host key to verify against: pin one (hostKey) or set trustOnFirstUse: true" });
+    }
+  }),
+) as z.ZodType<Connection>;
+
+/** `user@host:port`, through each jump: what messages call the machine. */
+export function describeConnection(c: Pick<Connection, "user" | "host" | "port" | "jump">): string {
+  const self = `${c.user}@${c.host}${c.port === 22 ? "" : `:${c.port}`}`;
+  return c.jump ? `${self} (via ${describeConnection(c.jump)})` : self;
+}

@@ -1,0 +1,87 @@
+/** ssh.Host: an existing machine reached over SSH. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+import { ConnectionSchema, HostKeySchema, SudoSchema, type Connection } from "./connection.js";
+import { toConnection, type ConnectionLike } from "./target.js";
+
+export const HOST_TYPE = "drydock:ssh:Host";
+
+export const HostArgsSchema = z.object({
+  /** DNS name or IP address. */
+  address: z.string().min(1, "address must not be empty"),
+  /** @default 22 */
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().min(1, "user must not be empty"),
+  /** PEM/OpenSSH private key text (make it a secret). */
+  privateKey: z.string().min(1).optional(),
+  /** Path of a private key file on the machine running drydock. */
+  privateKeyPath: z.string().min(1).optional(),
+  /** Passphrase of an encrypted private key (make it a secret). */
+  passphrase: z.string().optional(),
+  /** Password login (make it a secret). */
+  password: z.string().optional(),
+  /** `true`: the ssh-agent at SSH_AUTH_SOCK; a string: that agent socket. */
+  agent: z.union([z.boolean(), z.string().min(1)]).optional(),
+  /** The host key(s) to accept: `SHA256:…` fingerprints or public key lines. */
+  hostKey: z.union([HostKeySchema, z.array(HostKeySchema).min(1)]).optional(),
+  /** Accept an unknown host's key once and pin it in state. @default false */
+  trustOnFirstUse: z.boolean().default(false),
+  /** The hop before this host (a bastion's connection); verified the same way. */
+  jump: ConnectionSchema.optional(),
+  /** How to become root: `true` (passwordless) or `{ password }` (sent on stdin). */
+  sudo: SudoSchema.optional(),
+  /** Seconds to keep retrying to connect. @default 30 */
+  connectTimeout: z.number().positive().optional(),
+}).strict().superRefine((h, ctx) => {
+  if (!h.privateKey && !h.privateKeyPath && h.password === undefined && !h.agent) {
+    ctx.addIssue({ code: "custom", message: "no way to log in: give privateKey, privateKeyPath, password or agent" });
+  }
+  if (h.privateKey && h.privateKeyPath) ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
+  if (!h.hostKey && !h.trustOnFirstUse) {
+    ctx.addIssue({ code: "custom", path: ["hostKey"], message: "pin the host key (hostKey: \"SHA256:…\", see ssh-keygen -lf) or set trustOnFirstUse: true" });
+  }
+});
+
+export type HostInputs = z.infer<typeof HostArgsSchema>;
+
+export interface HostFacts {
+  readonly hostname: string;
+  /** PRETTY_NAME from /etc/os-release. */
+  readonly os: string;
+  /** `uname -m`. */
+  readonly arch: string;
+  readonly kernel: string;
+}
+
+export interface HostArgs {
+  readonly address: Input<string>;
+  readonly port?: Input<number>;
+  readonly user: Input<string>;
+  readonly privateKey?: Input<string>;
+  readonly privateKeyPath?: Input<string>;
+  readonly passphrase?: Input<string>;
+  readonly password?: Input<string>;
+  readonly agent?: Input<boolean | string>;
+  readonly hostKey?: Input<string | readonly string[]>;
+  readonly trustOnFirstUse?: Input<boolean>;
+  readonly jump?: ConnectionLike;
+  readonly sudo?: Input<boolean | { readonly password: Input<string> }>;
+  readonly connectTimeout?: Input<number>;
+}
+
+/**
+ * A machine drydock does not create, only reaches: `read` (refresh) checks it
+ * answers with its pinned key and gathers its facts. Deleting it forgets it.
+ */
+export class Host extends CustomResource {
+  /** How other resources reach this host; the host key is pinned. */
+  declare readonly connection: Output<Connection>;
+  /** The pinned host key fingerprint. */
+  declare readonly hostKey: Output<string>;
+  declare readonly facts: Output<HostFacts>;
+
+  constructor(name: string, args: HostArgs, opts?: ResourceOptions) {
+    super(HOST_TYPE, name, { ...args, ...(args.jump ? { jump: toConnection(args.jump) } : {}) }, opts, ["connection", "hostKey", "facts"]);
+  }
+}
