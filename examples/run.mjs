@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const name = process.argv[2] ?? "local-files";
 const stack = process.argv[3] ?? "dev";
@@ -34,9 +35,11 @@ function drydock(args, { quiet = false, input } = {}) {
 const stacks = JSON.parse(drydock(["stack", "ls", "--json"], { quiet: true }));
 if (!stacks.some((s) => s.name === stack)) {
   drydock(["stack", "init", stack]);
-  // A random API token, passed on standard input so it never appears on a command line.
-  drydock(["config", "set", "apiToken", "--secret", "--stack", stack, ...auth], { input: randomBytes(16).toString("hex") });
-  drydock(["config", "set", "replicas", "3", "--stack", stack]);
+  // The example's stack-config.mjs says what to set; values go on standard input, never on a command line.
+  const { stackConfig } = await import(pathToFileURL(join(dir, "stack-config.mjs")).href);
+  for (const { key, value, secret } of await stackConfig({ randomBytes })) {
+    drydock(["config", "set", key, ...(secret ? ["--secret"] : []), "--stack", stack, ...auth], { input: String(value) });
+  }
 }
 drydock(["up", "--yes", "--stack", stack, ...auth]);
 drydock(["stack", "output", "--stack", stack, ...auth]);

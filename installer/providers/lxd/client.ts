@@ -54,7 +54,7 @@ export class LxdClient {
     const payload = o.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     return new Promise((resolve, reject) => {
       const req = http.request({
-        method, path, host: "lxd", agent: false,
+        method, path, host: "lxd",
         createConnection: () => stream as never,
         headers: {
           ...(payload ? { "content-length": String(payload.length) } : {}),
