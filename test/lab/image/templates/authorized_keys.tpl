@@ -1,0 +1,1 @@
+{{ config_get("user.ssh_authorized_keys", "") }}
