@@ -108,7 +108,14 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
       if (news.rootDisk?.pool !== oldInputs.rootDisk?.pool) replaces.push("rootDisk");
       const keys = ["profiles", "limits", "rootDisk", "networks", "config", "authorizedKeys", "login", "reach", "remote"] as const;
       const changes = replaces.length > 0 || keys.some((k) => !same(news[k], oldInputs[k])) || olds.status !== "Running";
-      return { changes, replaces, deleteBeforeReplace: news.name === oldInputs.name && serverOf(news.remote) === serverOf(oldInputs.remote) };
+      // An in-place update of a running instance keeps its address and key, so what depends on them stays planned as it is.
+      const keeps = replaces.length === 0 && olds.status === "Running" && same(news.login, oldInputs.login)
+        && news.reach === oldInputs.reach && same(news.remote, oldInputs.remote);
+      return {
+        changes, replaces,
+        stables: keeps ? ["address", "hostKey", "connection", "status"] : [],
+        deleteBeforeReplace: news.name === oldInputs.name && serverOf(news.remote) === serverOf(oldInputs.remote),
+      };
     },
 
     async create(i, ctx) {

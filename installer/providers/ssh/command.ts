@@ -1,6 +1,6 @@
 /** ssh.Command: runs shell commands on a host; a failure names the host, the command, its exit code and stderr tail. */
 import { randomBytes } from "node:crypto";
-import { checkWith, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import { propertyEqualsPlain } from "../local/deps.js";
 import { sameMachine } from "./identity.js";
 import { run } from "../../transport/types.js";
@@ -30,7 +30,8 @@ export function commandProvider(connect: Connector): ResourceProvider<Inputs, Ou
 
     async diff(_id, _olds, news, oldInputs) {
       const triggers = !propertyEqualsPlain(news.triggers, oldInputs.triggers);
-      const moved = !sameMachine(news.connection, oldInputs.connection);
+      // In a plan the connection may be unknown (its host is being updated): an update, decided for real at apply time.
+      const moved = !isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection);
       const changes = triggers || moved || !propertyEqualsPlain(news.connection, oldInputs.connection)
         || KEYS.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
       return { changes, replaces: [...(triggers ? ["triggers"] : []), ...(moved ? ["connection"] : [])] };

@@ -1,6 +1,6 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
 import { createHash } from "node:crypto";
-import { checkWith, ssh, type Connector, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from "./deps.js";
 import { propertyEqualsPlain } from "../local/deps.js";
 import { machineOf, sameMachine } from "./identity.js";
 import { run, shellQuote } from "../../transport/types.js";
@@ -27,7 +27,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     idFor: (i) => `${machineOf(i.connection)}${i.path}`,
 
     async diff(_id, olds, news, oldInputs) {
-      const moved = !sameMachine(news.connection, oldInputs.connection) || news.path !== oldInputs.path;
+      const moved = (!isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection)) || news.path !== oldInputs.path;
       const changes = moved || olds.sha256 !== sha256(news.content)
         || !propertyEqualsPlain({ ...news, content: "" }, { ...oldInputs, content: "" })
         || (olds.mode !== undefined && olds.mode !== news.mode);

@@ -1,0 +1,78 @@
+/**
+ * The host lab (npm run lab:up) as tests see it: its SSH endpoint from
+ * test/lab/lab.env, an `lxc` for out-of-band checks, and a skip with the
+ * reason printed when there is no lab on this machine.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
+import { describe } from "vitest";
+import type { Connection } from "../../../sdk/ssh/connection.js";
+
+export const LAB_ENV = resolve(import.meta.dirname, "../../lab/lab.env");
+
+export interface Lab {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly key: string;
+  readonly hostKey: string;
+  readonly image: string;
+  readonly pool: string;
+  readonly network: string;
+  readonly pwUser: string;
+  readonly pwPassword: string;
+  readonly publicKey: string;
+}
+
+function load(): Lab | undefined {
+  if (!existsSync(LAB_ENV)) return undefined;
+  const env = Object.fromEntries(readFileSync(LAB_ENV, "utf8").split("\n").filter((l) => l.includes("="))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return {
+    host: env.LAB_SSH_HOST!, port: Number(env.LAB_SSH_PORT), user: env.LAB_SSH_USER!, key: env.LAB_SSH_KEY!,
+    hostKey: env.LAB_SSH_HOSTKEY!, image: env.LAB_IMAGE!, pool: env.LAB_POOL!, network: env.LAB_NETWORK!,
+    pwUser: env.LAB_PW_USER!, pwPassword: env.LAB_PW_PASSWORD!,
+    publicKey: readFileSync(`${env.LAB_SSH_KEY}.pub`, "utf8").trim(),
+  };
+}
+
+export const lab = load();
+
+/** describe() on the lab, or a skip that says why. */
+export function describeLab(name: string, fn: (lab: Lab) => void): void {
+  if (!lab) {
+    console.warn(`SKIP ${name}: no host lab (${LAB_ENV} is missing; run npm run lab:up as root)`);
+    describe.skip(name, () => {});
+    return;
+  }
+  describe(name, () => fn(lab));
+}
+
+/** The lab's LXD server as a Connection (the lab user, its key, the pinned host key). */
+export function labConnection(l: Lab): Connection {
+  return { host: l.host, port: l.port, user: l.user, privateKeyPath: l.key, hostKeys: [l.hostKey] };
+}
+
+/** `lxc` on this machine, for checks made outside drydock. */
+export async function lxc(...args: string[]): Promise<string> {
+  const r = await execa("lxc", args, { reject: false });
+  if (r.exitCode !== 0) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
+  return String(r.stdout);
+}
+
+export async function lxcNames(kind: "list" | "network list" | "storage list" | "profile list", prefix: string): Promise<string[]> {
+  const out = await lxc(...kind.split(" "), "--format", "csv", ...(kind === "list" ? ["-c", "n"] : []));
+  return out.split("\n").map((l) => l.split(",")[0]!).filter((n) => n.startsWith(prefix)).sort();
+}
+
+/** Removes everything named with `prefix` (instances, profiles, networks, pools), whatever a failed test left. */
+export async function sweep(prefix: string): Promise<void> {
+  for (const n of await lxcNames("list", prefix)) await execa("lxc", ["delete", "--force", n], { reject: false });
+  for (const n of await lxcNames("profile list", prefix)) await execa("lxc", ["profile", "delete", n], { reject: false });
+  for (const n of await lxcNames("network list", prefix)) await execa("lxc", ["network", "delete", n], { reject: false });
+  for (const n of await lxcNames("storage list", prefix)) await execa("lxc", ["storage", "delete", n], { reject: false });
+}
+
+export const EXAMPLE_DIR = resolve(import.meta.dirname, "../../../examples");
+export const exampleFile = (example: string, file: string): string => join(EXAMPLE_DIR, example, file);

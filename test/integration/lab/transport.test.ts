@@ -1,0 +1,139 @@
+/**
+ * The SSH transport against real sshd: the lab's (password sudo, password
+ * login, pinning) and a lab instance's, reached through the lab as jump host
+ * (uploads, the session limit, faults, a rebuilt host).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { execa } from "execa";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Connection } from "../../../sdk/ssh/connection.js";
+import { closeTransports, sshTransport } from "../../../installer/transport/index.js";
+import { describeLab, labConnection, lxc, sweep } from "./env.js";
+import { labInstance } from "./instance.js";
+
+const PREFIX = "dd-tr";
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describeLab("SSH transport on the lab", (lab) => {
+  let node: Connection;
+  const name = `${PREFIX}-1`;
+
+  beforeAll(async () => {
+    await sweep(PREFIX);
+    node = (await labInstance(lab, name)).connection;
+  }, 120_000);
+
+  afterAll(async () => {
+    closeTransports();
+    await sweep(PREFIX);
+  }, 60_000);
+
+  it("runs a command through the jump host: exit code, streamed lines, environment", async () => {
+    const lines: string[] = [];
+    const r = await sshTransport(node).exec('echo one; echo two >&2; printf "%s" "$GREETING"; exit 7', {
+      env: { GREETING: "it's $HOME" }, onStdout: (l) => lines.push(l),
+    });
+    expect(r).toEqual({ code: 7, stdout: "one\nit's $HOME", stderr: "two\n" });
+    expect(lines).toEqual(["one", "it's $HOME"]);
+  });
+
+  it("keeps 40 concurrent commands under sshd's 10-session limit by pooling connections", async () => {
+    const t = sshTransport(node);
+    const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`)));
+    expect(rs.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
+  });
+
+  it("sudo with a password: sent on stdin, never on any process's command line, never in output", async () => {
+    const c: Connection = { ...labConnection(lab), user: lab.pwUser, sudo: { password: lab.pwPassword } };
+    const seen: string[] = [];
+    let done = false;
+    const watch = (async () => {
+      while (!done) {
+        seen.push(String((await execa("ps", ["-eo", "args"])).stdout));
+        await sleep(50);
+      }
+    })();
+    const r = await sshTransport(c).exec("sleep 1.5; id -u", { sudo: true });
+    done = true;
+    await watch;
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("0");
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.join("\n")).toContain("sudo -S -k -p");
+    expect(seen.join("\n")).not.toContain(lab.pwPassword);
+    expect(r.stdout + r.stderr).not.toContain(lab.pwPassword);
+    // Without the password, sudo fails with a clear message instead of hanging on a prompt.
+    const without = sshTransport({ ...labConnection(lab), user: lab.pwUser });
+    await expect(without.exec("id -u", { sudo: true })).rejects.toThrow(/sudo needs a password here; give the host sudo: \{ password \}/);
+  });
+
+  it("logs in with a password", async () => {
+    const c: Connection = { host: lab.host, port: lab.port, user: lab.pwUser, password: lab.pwPassword, hostKeys: [lab.hostKey] };
+    expect((await sshTransport(c).exec("whoami")).stdout.trim()).toBe(lab.pwUser);
+    const wrong = sshTransport({ ...c, password: "not-the-password" });
+    await expect(wrong.exec("true")).rejects.toThrow(/authentication failed for user "drydock-pw"/);
+  });
+
+  it("refuses an unknown host key without trust-on-first-use, and a wrong one with both fingerprints", async () => {
+    const unknown = sshTransport({ ...labConnection(lab), hostKeys: [] });
+    await expect(unknown.exec("true")).rejects.toThrow(/unknown host key SHA256:\S+: refusing to connect/);
+    const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const wrong = sshTransport({ ...labConnection(lab), hostKeys: [other] });
+    await expect(wrong.exec("true")).rejects.toThrow(`HOST KEY CHANGED: expected ${other}, got ${lab.hostKey}`);
+    const tofu = sshTransport({ ...labConnection(lab), hostKeys: [], trustOnFirstUse: true });
+    expect(await tofu.hostKey()).toBe(lab.hostKey);
+  });
+
+  it("uploads verified by sha256, skips an identical file, and sets mode and owner", async () => {
+    const t = sshTransport(node);
+    const data = randomBytes(1 << 20);
+    const sum = createHash("sha256").update(data).digest("hex");
+    expect(await t.upload(data, "/opt/dd/blob.bin", { mode: "0640", owner: "root:root" })).toEqual({ changed: true, sha256: sum });
+    expect(await t.upload(data, "/opt/dd/blob.bin", { mode: "0640", owner: "root:root" })).toEqual({ changed: false, sha256: sum });
+    const r = await t.exec("sha256sum /opt/dd/blob.bin | cut -d' ' -f1; stat -c '%a %U' /opt/dd/blob.bin; ls -a /opt/dd");
+    expect(r.stdout.split("\n").slice(0, 2)).toEqual([sum, "640 root"]);
+    expect(r.stdout).not.toContain("drydock");
+    expect((await t.upload(data, "/opt/dd/blob.bin", { mode: "0600" })).changed).toBe(true);
+    expect((await t.readFile("/opt/dd/blob.bin"))!.equals(data)).toBe(true);
+    expect(await t.readFile("/opt/dd/nothing-here")).toBeUndefined();
+  });
+
+  it("an upload whose sshd is killed midway is retried and verified; no half-written file is ever in place", async () => {
+    const t = sshTransport(node);
+    const data = randomBytes(64 << 20);
+    const sum = createHash("sha256").update(data).digest("hex");
+    const upload = t.upload(data, "/opt/dd/big.bin");
+    await sleep(400);
+    await lxc("exec", name, "--", "systemctl", "kill", "--signal=KILL", "ssh.service");
+    const r = await upload;
+    expect(r).toEqual({ changed: true, sha256: sum });
+    const check = await t.exec("sha256sum /opt/dd/big.bin | cut -d' ' -f1; ls -a /opt/dd");
+    expect(check.stdout.split("\n")[0]).toBe(sum);
+    expect(check.stdout).not.toContain(".drydock-");
+  }, 120_000);
+
+  it("a host that stops answering during a long command gives a clear error within the command's timeout", async () => {
+    const t = sshTransport(node);
+    await t.exec("true");
+    const started = Date.now();
+    const long = t.exec("sleep 60", { timeoutMs: 4_000 });
+    await sleep(500);
+    await lxc("pause", name);
+    try {
+      await expect(long).rejects.toThrow(/timed out after 4 s: sleep 60/);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      // Without a timeout, keepalives notice the dead connection: an error, not a hang.
+      const dead = sshTransport(node).exec("sleep 60");
+      await expect(dead).rejects.toThrow(/connection lost|cannot connect|gave up/);
+    } finally {
+      await lxc("start", name);
+    }
+  }, 90_000);
+
+  it("refuses a host whose keys were regenerated, naming both fingerprints", async () => {
+    closeTransports();
+    await lxc("exec", name, "--", "sh", "-c", "rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh");
+    const err = await sshTransport(node).exec("true").then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/HOST KEY CHANGED: expected SHA256:\S+, got SHA256:\S+; refusing to connect/);
+  }, 60_000);
+});
