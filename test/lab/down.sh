@@ -2,7 +2,7 @@
 # Take the host lab down: delete test instances (dd-*, lab-*), stop the lab sshd, lxd and lxcfs.
 # Packages, keys, the image and its cached rootfs stay. With --purge, also delete the labfast
 # pool and the lab image, and unmount the pool's tmpfs. Idempotent. Run as root.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 purge=""
@@ -25,7 +25,7 @@ purge_lxd_objects() {
   if lxc storage show "$LAB_POOL" >/dev/null 2>&1; then
     used=$(lxc storage show "$LAB_POOL" | grep -E '^- /1\.0/(instances|storage-pools)/' || true)
     [[ -z $used ]] || die "pool $LAB_POOL is still used by:"$'\n'"$used"
-    lxc storage delete "$LAB_POOL"
+    lxc storage delete "$LAB_POOL" >/dev/null
     log "pool $LAB_POOL deleted"
   fi
   if lxc image show "$LAB_IMAGE" >/dev/null 2>&1; then
@@ -70,20 +70,20 @@ stop_lxcfs() {
 
 unmount_pool() {
   local dir
-  # LXD's bind mount of the pool, left if LXD stopped without deleting the pool, then the tmpfs itself.
+  # LXD's bind mount of the pool, if LXD still holds one, then the tmpfs itself.
   for dir in "/var/lib/lxd/storage-pools/$LAB_POOL" "$POOL_DIR"; do
     if mountpoint -q "$dir" && [[ $(findmnt -n -o FSTYPE "$dir") == tmpfs ]]; then
       umount "$dir"
+      log "unmounted the pool tmpfs at $dir"
     fi
   done
-  log "pool tmpfs unmounted"
 }
 
 if lxd_running; then
   delete_test_instances
   [[ -z $purge ]] || purge_lxd_objects
 elif [[ -n $purge ]]; then
-  log "lxd is not running: pool $LAB_POOL and image $LAB_IMAGE stay in LXD (run up.sh, then down.sh --purge)"
+  log "lxd is not running: pool $LAB_POOL and image $LAB_IMAGE, if still there, stay (run up.sh, then down.sh --purge)"
 fi
 stop_sshd
 stop_lxd

@@ -70,7 +70,7 @@ sshd_pid() {
   if pid_runs "$pid" /usr/sbin/sshd; then echo "$pid"; return 0; fi
   find_pid /usr/sbin/sshd "$SSHD_CONFIG"
 }
-lxd_running() { command -v lxd >/dev/null && lxd waitready --timeout=1 >/dev/null 2>&1; }
+lxd_running() { [[ -S /var/lib/lxd/unix.socket ]] && lxd waitready --timeout=1 >/dev/null 2>&1; }
 
 # Send SIGTERM to PID and wait up to SECONDS for it to exit.
 stop_pid() {

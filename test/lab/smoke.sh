@@ -2,7 +2,7 @@
 # Prove a running lab end to end: the lab sshd and both users' sudo, then one container from the
 # lab image, reached as root through the lab sshd as jump host with every host key pinned.
 # Deletes the container at the end. Usage: smoke.sh [INSTANCE_NAME] (default dd-smoke).
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ -f $ENV_FILE ]] || die "no $ENV_FILE: run up.sh first"
 # shellcheck source=/dev/null

@@ -2,14 +2,14 @@
 # Bring the host lab up: LXD with a bridge and a tmpfs pool, the lab image, two lab users and a
 # dedicated sshd on 127.0.0.1:2222; then write test/lab/lab.env. Idempotent: a run on a lab
 # that is already up only checks. Run as root. See test/lab/README.md.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$(date +%s%N)
 
 PACKAGES=(lxd lxd-client nftables mmdebstrap openssh-server sudo ansible etcd-server etcd-client)
 LXD_POOLS_DIR=/var/lib/lxd/storage-pools
 # What LXD's dir driver keeps in a pool's source directory.
-DIR_POOL_LAYOUT=(containers containers-snapshots custom custom-snapshots images virtual-machines virtual-machines-snapshots)
+DIR_POOL_LAYOUT=(buckets containers containers-snapshots custom custom-snapshots images virtual-machines virtual-machines-snapshots)
 POOL_REMOUNTED=""
 
 # Missing packages only. No service may start from a maintainer script (a system sshd on :22,
@@ -198,18 +198,37 @@ ensure_image() {
   rm -rf "$meta"
 }
 
-ensure_keys() {
+# Machine-wide secrets under /etc/drydock-lab, copied into this clone's keys/: every clone of the
+# repo on this machine (CI runs in a fresh one) uses the same key and password. A clone that already
+# has them and finds none on the machine gives its own.
+sync_secret() {
+  local name=$1 make=$2
+  if [[ ! -s $ETC_DIR/$name ]]; then
+    if [[ -s $KEYS_DIR/$name ]]; then cp "$KEYS_DIR/$name" "$ETC_DIR/$name"; else "$make" "$ETC_DIR/$name"; fi
+  fi
+  chmod 0600 "$ETC_DIR/$name"
+  cmp -s "$ETC_DIR/$name" "$KEYS_DIR/$name" || install -m 0600 "$ETC_DIR/$name" "$KEYS_DIR/$name"
+}
+
+make_key() {
+  ssh-keygen -q -t ed25519 -N '' -C "drydock-lab@$(hostname)" -f "$1"
+  rm -f "$1.pub"
+  log "keys: lab key pair generated"
+}
+
+make_password() {
   local pw
-  install -d -m 0700 "$KEYS_DIR"
-  if [[ ! -f $KEYS_DIR/lab_ed25519 ]]; then
-    ssh-keygen -q -t ed25519 -N '' -C "drydock-lab@$(hostname)" -f "$KEYS_DIR/lab_ed25519"
-    log "keys: lab key pair generated"
-  fi
-  chmod 0600 "$KEYS_DIR/lab_ed25519"
-  if [[ ! -s $KEYS_DIR/$LAB_PW_USER.password ]]; then
-    pw=$(head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
-    (umask 077 && printf '%s\n' "${pw:0:24}" >"$KEYS_DIR/$LAB_PW_USER.password")
-  fi
+  pw=$(head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
+  printf '%s\n' "${pw:0:24}" >"$1"
+}
+
+ensure_keys() {
+  install -d -m 0700 "$KEYS_DIR" "$ETC_DIR"
+  sync_secret lab_ed25519 make_key
+  sync_secret "$LAB_PW_USER.password" make_password
+  ssh-keygen -y -f "$KEYS_DIR/lab_ed25519" >"$KEYS_DIR/lab_ed25519.pub.tmp"
+  cmp -s "$KEYS_DIR/lab_ed25519.pub.tmp" "$KEYS_DIR/lab_ed25519.pub" || cp "$KEYS_DIR/lab_ed25519.pub.tmp" "$KEYS_DIR/lab_ed25519.pub"
+  rm -f "$KEYS_DIR/lab_ed25519.pub.tmp"
 }
 
 # Install a sudoers drop-in only once visudo accepts it.
@@ -261,7 +280,7 @@ $LAB_PW_USER ALL=(ALL:ALL) ALL"
 
 ensure_sshd() {
   local pid changed="" i
-  install -d -m 0755 /run/sshd /run/drydock-lab "$ETC_DIR"
+  install -d -m 0755 /run/sshd /run/drydock-lab
   [[ -f $SSHD_HOSTKEY ]] || ssh-keygen -q -t ed25519 -N '' -C drydock-lab-sshd -f "$SSHD_HOSTKEY"
   if ! cmp -s "$LAB_DIR/sshd_config" "$SSHD_CONFIG"; then
     install -m 0644 "$LAB_DIR/sshd_config" "$SSHD_CONFIG"
