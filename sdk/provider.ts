@@ -71,6 +71,11 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
    */
   readonly secretOutputs?: readonly string[];
   check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, ctx?: CheckContext): Promise<CheckResult<I>>;
+  /**
+   * Outputs that follow from the inputs alone (pure, no I/O), so a plan shows
+   * them known instead of unknown and what depends on them can be checked.
+   */
+  plannedOutputs?(inputs: I): Partial<O>;
   /** `olds` are the old output properties; without `diff` the engine compares inputs. */
   diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
   create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;

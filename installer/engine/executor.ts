@@ -151,6 +151,12 @@ export class Executor {
         outputs[k] = spec.stables.includes(k) ? kept : unknown;
       }
     }
+    const p = this.o.registry.get(spec.type);
+    if (p?.plannedOutputs && !containsUnknown(spec.inputs)) {
+      const known = p.plannedOutputs(revealMap(spec.inputs)) as Record<string, unknown>;
+      const marked = markSecretOutputs(known, spec.inputs, spec.additionalSecretOutputs, p.secretOutputs);
+      for (const [k, v] of Object.entries(marked)) if (outputs[k] === undefined || containsUnknown(outputs[k]!)) outputs[k] = v;
+    }
     return { ...this.stateOf(spec, old?.id, {}), outputs };
   }
 

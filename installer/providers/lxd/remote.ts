@@ -31,6 +31,7 @@ export function remoteProvider(connect: LxdConnector): ResourceProvider<Inputs, 
 
   return {
     secretOutputs: ["endpoint"],
+    plannedOutputs: (i) => ({ endpoint: { connection: i.host, socket: i.socket } }),
     async check(_olds, news) {
       return checkWith(lxd.RemoteArgsSchema, news);
     },

@@ -49,6 +49,8 @@ async function probe(connect: Connector, i: Inputs, pinned: string | undefined, 
 export function hostProvider(connect: Connector): ResourceProvider<Inputs, Outputs> {
   return {
     secretOutputs: ["connection"],
+    // With a pinned key the connection is known before the host is ever reached (trust-on-first-use waits for it).
+    plannedOutputs: (i) => (i.hostKey ? { connection: toHostConnection(i) } : {}),
 
     async check(_olds, news) {
       return checkWith(ssh.HostArgsSchema, news);

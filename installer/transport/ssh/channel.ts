@@ -106,7 +106,8 @@ export function runOnChannel(client: Client, host: string, command: string, o: C
         ch.end(o.stdin ?? "");
       });
     } catch (e) {
-      finish(new TransportError(host, `cannot run a command: ${(e as Error).message}`, { retryable: true }));
+      // Thrown before anything ran ("Not connected"): safe to retry on another connection.
+      finish(new TransportError(host, `cannot open a channel: ${(e as Error).message}`, { retryable: true }));
     }
   });
 }

@@ -17,6 +17,8 @@ export interface Lease {
   readonly client: Client;
   readonly hostKey: string;
   release(): void;
+  /** The connection turned out dead: take it out of the pool. */
+  broken(): void;
 }
 
 interface Slot {
@@ -71,6 +73,7 @@ export class HostPool {
             }
             this.wake();
           },
+          broken: () => this.retire(slot),
         };
       }
       if (this.slots.length < MAX_CONNECTIONS) {
@@ -80,6 +83,7 @@ export class HostPool {
           s.opened = o;
           const gone = (): void => this.retire(s);
           o.client.on("close", gone);
+          o.client.on("end", gone);
           o.client.on("error", gone);
         }, () => this.retire(s));
         continue;
@@ -131,6 +135,9 @@ export class HostPool {
     const hop = await this.pools.get(jump).lease();
     try {
       const sock = await new Promise<import("ssh2").ClientChannel>((resolve, reject) => {
+        if (!(hop.client as unknown as { _sock?: { writable?: boolean } })._sock?.writable) {
+          return reject(new TransportError(this.name, "jump host connection: Not connected", { retryable: true }));
+        }
         hop.client.forwardOut("127.0.0.1", 0, this.connection.host, this.connection.port, (err, ch) => {
           if (err) reject(new TransportError(this.name, `jump host ${describeConnection(jump)} cannot reach ${this.connection.host}:${this.connection.port}: ${err.message}`, { retryable: true }));
           else resolve(ch);
@@ -144,6 +151,7 @@ export class HostPool {
         throw e;
       }
     } catch (e) {
+      if (/Not connected/i.test(String((e as Error).message))) hop.broken();
       hop.release();
       throw e;
     }

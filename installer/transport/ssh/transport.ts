@@ -50,6 +50,7 @@ export class SshTransport implements Transport {
         });
       } catch (e) {
         const opening = e instanceof TransportError && e.message.includes("cannot open a channel");
+        if (opening && /Not connected|No response/i.test((e as Error).message)) lease.broken();
         if (!(opening || (o.retrySafe && isRetryable(e))) || Date.now() + delay > deadline) throw e;
         await sleep(delay);
       } finally {
@@ -96,9 +97,10 @@ export class SshTransport implements Transport {
         stream.once("close", () => lease.release());
         return stream;
       } catch (e) {
-        lease.release();
         const msg = (e as Error).message;
-        if (!/open failed|Channel open failure/i.test(msg) || Date.now() + delay > deadline) {
+        if (/Not connected/i.test(msg)) lease.broken();
+        lease.release();
+        if (!/open failed|Channel open failure|Not connected/i.test(msg) || Date.now() + delay > deadline) {
           throw new TransportError(this.name, `cannot open the unix socket ${socketPath}: ${msg} (is the daemon running, and may ${this.connection.user} use the socket?)`);
         }
         await sleep(delay);
