@@ -67,9 +67,10 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   /**
    * Computed outputs that may carry an input's secret. Without this list every
    * computed output of a resource with a secret input is secret; with it, only
-   * these are (an output named like an input always follows that input).
+   * these are (an output named like an input always follows that input). A
+   * function gets the names of the inputs that hold a secret.
    */
-  readonly secretOutputs?: readonly string[];
+  readonly secretOutputs?: readonly string[] | ((secretInputs: readonly string[]) => readonly string[]);
   check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, ctx?: CheckContext): Promise<CheckResult<I>>;
   /**
    * Outputs that follow from the inputs alone (pure, no I/O), so a plan shows

@@ -102,7 +102,7 @@ export class Executor {
     });
   }
 
-  private declaredSecrets(type: string): readonly string[] | undefined {
+  private declaredSecrets(type: string): ResourceProvider["secretOutputs"] {
     return this.o.registry.get(type)?.secretOutputs;
   }
 

@@ -13,9 +13,11 @@ export function markSecretOutputs(
   outs: Record<string, unknown>,
   inputs: PropertyMap,
   additional: readonly string[] = [],
-  declared?: readonly string[],
+  declaredBy?: readonly string[] | ((secretInputs: readonly string[]) => readonly string[]),
 ): PropertyMap {
-  const anySecret = Object.values(inputs).some(containsSecret);
+  const secretInputs = Object.keys(inputs).filter((k) => containsSecret(inputs[k]!));
+  const anySecret = secretInputs.length > 0;
+  const declared = typeof declaredBy === "function" ? declaredBy(secretInputs) : declaredBy;
   const result: PropertyMap = {};
   for (const k of Object.keys(outs).sort()) {
     const v = toProperty(outs[k]);

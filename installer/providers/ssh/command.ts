@@ -12,6 +12,7 @@ interface Outputs extends Inputs {
 }
 
 const KEYS = ["create", "update", "delete", "environment", "sudo", "timeout"] as const;
+const SCRIPT_INPUTS = ["create", "update", "delete", "environment", "triggers"];
 
 export function commandProvider(connect: Connector): ResourceProvider<Inputs, Outputs> {
   async function exec(what: string, command: string, i: Inputs, ctx: ProviderContext): Promise<{ stdout: string; stderr: string }> {
@@ -24,6 +25,9 @@ export function commandProvider(connect: Connector): ResourceProvider<Inputs, Ou
   }
 
   return {
+    // What the command prints can carry the secrets it was given, not the connection's credentials.
+    secretOutputs: (secretInputs) => (secretInputs.some((k) => SCRIPT_INPUTS.includes(k)) ? ["stdout", "stderr"] : []),
+
     async check(_olds, news) {
       return checkWith(ssh.CommandArgsSchema, news);
     },

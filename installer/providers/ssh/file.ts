@@ -20,6 +20,9 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
   }
 
   return {
+    // The checksum follows the content's secrecy, not the connection's credentials.
+    secretOutputs: (secretInputs) => (secretInputs.includes("content") ? ["sha256"] : []),
+
     async check(_olds, news) {
       return checkWith(ssh.FileArgsSchema, news);
     },
