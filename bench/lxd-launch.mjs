@@ -34,13 +34,16 @@ const pubKey = readFileSync(`${lab.LAB_SSH_KEY}.pub`, "utf8").trim();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** lxc with stdin closed: `lxc launch` reads instance config from a stdin that is not a terminal. */
 async function lxc(...args) {
-  return (await run("lxc", args, { maxBuffer: 1 << 24 })).stdout;
+  const p = run("lxc", args, { maxBuffer: 1 << 24 });
+  p.child.stdin.end();
+  return (await p).stdout;
 }
 
 async function sweep() {
   const names = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(PREFIX));
-  await Promise.all(names.map((n) => run("lxc", ["delete", "--force", n]).catch(() => {})));
+  await Promise.all(names.map((n) => lxc("delete", "--force", n).catch(() => {})));
 }
 
 /** The raw way: lxc launch, push the key, poll for an address, poll until ssh logs in (through the lab sshd). */
@@ -59,7 +62,7 @@ async function raw(n) {
     }
     for (;;) {
       const ok = await run("ssh", [
-        "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+        "-n", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
         "-i", lab.LAB_SSH_KEY,
         "-o", `ProxyCommand=ssh -i ${lab.LAB_SSH_KEY} -o UserKnownHostsFile=${lab.LAB_SSH_KNOWN_HOSTS} -o StrictHostKeyChecking=yes -p ${lab.LAB_SSH_PORT} -W %h:%p ${lab.LAB_SSH_USER}@${lab.LAB_SSH_HOST}`,
         `root@${ip}`, "true",

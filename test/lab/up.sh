@@ -119,6 +119,12 @@ init_lxd() {
     log "lxd: initialising (preseed: pool default, bridge $LAB_NETWORK $LAB_SUBNET)"
     lxd init --preseed <"$LAB_DIR/preseed.yaml"
   fi
+  # Keep LXD's own fetches (instance types, image refresh) on loopback: see preseed.yaml.
+  if [[ $(lxc config get core.proxy_https) != "http://127.0.0.1:9" ]]; then
+    lxc config set core.proxy_http http://127.0.0.1:9
+    lxc config set core.proxy_https http://127.0.0.1:9
+    lxc config set images.auto_update_interval 0
+  fi
   local addr
   addr=$(lxc network get "$LAB_NETWORK" ipv4.address)
   [[ $addr == "$LAB_SUBNET" ]] || die "network $LAB_NETWORK has ipv4.address $addr; the lab needs $LAB_SUBNET"

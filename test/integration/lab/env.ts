@@ -56,7 +56,7 @@ export function labConnection(l: Lab): Connection {
 
 /** `lxc` on this machine, for checks made outside drydock. */
 export async function lxc(...args: string[]): Promise<string> {
-  const r = await execa("lxc", args, { reject: false });
+  const r = await execa("lxc", args, { reject: false, stdin: "ignore" });
   if (r.exitCode !== 0) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
   return String(r.stdout);
 }
@@ -68,7 +68,7 @@ export async function lxcNames(kind: "list" | "network list" | "storage list" | 
 
 /** Removes everything named with `prefix` (instances, profiles, networks, pools), whatever a failed test left. */
 export async function sweep(prefix: string): Promise<void> {
-  for (const n of await lxcNames("list", prefix)) await execa("lxc", ["delete", "--force", n], { reject: false });
+  for (const n of await lxcNames("list", prefix)) await execa("lxc", ["delete", "--force", n], { reject: false, stdin: "ignore" });
   for (const n of await lxcNames("profile list", prefix)) await execa("lxc", ["profile", "delete", n], { reject: false });
   for (const n of await lxcNames("network list", prefix)) await execa("lxc", ["network", "delete", n], { reject: false });
   for (const n of await lxcNames("storage list", prefix)) await execa("lxc", ["storage", "delete", n], { reject: false });

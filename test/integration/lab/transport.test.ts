@@ -3,7 +3,11 @@
  * login, pinning) and a lab instance's, reached through the lab as jump host
  * (uploads, the session limit, faults, a rebuilt host).
  */
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Connection } from "../../../sdk/ssh/connection.js";
@@ -72,6 +76,27 @@ describeLab("SSH transport on the lab", (lab) => {
     expect((await sshTransport(c).exec("whoami")).stdout.trim()).toBe(lab.pwUser);
     const wrong = sshTransport({ ...c, password: "not-the-password" });
     await expect(wrong.exec("true")).rejects.toThrow(/authentication failed for user "drydock-pw"/);
+  });
+
+  it("logs in with a passphrase-protected key given as text, and through an ssh-agent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dd-keys-"));
+    const agent = spawn("ssh-agent", ["-D", "-a", join(dir, "agent.sock")], { stdio: "ignore" });
+    try {
+      await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "pass phrase 1", "-f", join(dir, "locked")]);
+      await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "agent")]);
+      const pubs = ["locked", "agent"].map((k) => readFileSync(join(dir, `${k}.pub`), "utf8").trim());
+      await sshTransport(node).exec(`printf '%s\\n' "$K1" "$K2" >> /root/.ssh/authorized_keys`, { env: { K1: pubs[0]!, K2: pubs[1]! } });
+      const locked: Connection = { ...node, privateKeyPath: undefined, privateKey: readFileSync(join(dir, "locked"), "utf8"), passphrase: "pass phrase 1" };
+      expect((await sshTransport(locked).exec("whoami")).stdout).toBe("root\n");
+      await expect(sshTransport({ ...locked, passphrase: "wrong" }).exec("true")).rejects.toThrow(/cannot connect|passphrase|decrypt/i);
+      for (let i = 0; i < 50 && !existsSync(join(dir, "agent.sock")); i++) await sleep(50);
+      await execa("ssh-add", [join(dir, "agent")], { env: { SSH_AUTH_SOCK: join(dir, "agent.sock") } });
+      const viaAgent: Connection = { ...node, privateKeyPath: undefined, agent: join(dir, "agent.sock") };
+      expect((await sshTransport(viaAgent).exec("whoami")).stdout).toBe("root\n");
+    } finally {
+      agent.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses an unknown host key without trust-on-first-use, and a wrong one with both fingerprints", async () => {
