@@ -32,7 +32,8 @@ const path = (n: string): string => `/1.0/instances/${encodeURIComponent(n)}`;
 /** Polls `probe` until it returns a value, saying what it waits for; gives up at the deadline. */
 async function waitFor<T>(what: string, deadline: number, ctx: ProviderContext, probe: () => Promise<T | undefined>): Promise<T> {
   ctx.log(`waiting for ${what}`);
-  for (let delay = 100; ; delay = Math.min(delay * 1.5, 1000)) {
+  // A short, even interval: each probe is one small API call on an open connection.
+  for (const delay = 150; ;) {
     const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() + delay > deadline) throw new Error(`gave up waiting for ${what}`);

@@ -111,7 +111,7 @@ export class HostPool {
   /** Opens a connection (through the jump host when there is one), retrying transient failures until the deadline. */
   private async open(log?: (m: string) => void): Promise<Opened> {
     const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
-    let delay = 200;
+    let delay = 100;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.openOnce();
@@ -124,7 +124,8 @@ export class HostPool {
         }
         log?.(`waiting for ssh on ${this.name} (${(e as Error).message.replace(/^.*?: /, "")})`);
         await sleep(delay);
-        delay = Math.min(delay * 2, 2_000);
+        // Kept short: a host that is coming up (sshd starting) should be caught soon after it listens.
+        delay = Math.min(delay * 1.5, 500);
       }
     }
   }
