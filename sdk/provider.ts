@@ -71,6 +71,12 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
    * function gets the names of the inputs that hold a secret.
    */
   readonly secretOutputs?: readonly string[] | ((secretInputs: readonly string[]) => readonly string[]);
+  /**
+   * Key names (at any depth) that hold the secrets of a secret computed output:
+   * only those are wrapped (a connection's `privateKey`, `password`, …), the
+   * rest stays readable in plans, logs and errors.
+   */
+  readonly secretLeaves?: readonly string[];
   check?(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, ctx?: CheckContext): Promise<CheckResult<I>>;
   /**
    * Outputs that follow from the inputs alone (pure, no I/O), so a plan shows

@@ -102,10 +102,6 @@ export class Executor {
     });
   }
 
-  private declaredSecrets(type: string): ResourceProvider["secretOutputs"] {
-    return this.o.registry.get(type)?.secretOutputs;
-  }
-
   private describe(op: StepOp, spec: StepSpec): void {
     this.emit("plan", op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces });
   }
@@ -130,7 +126,7 @@ export class Executor {
       id,
       parent: spec.parent,
       inputs: spec.inputs,
-      outputs: markSecretOutputs({ ...revealMap(spec.inputs), ...outs }, spec.inputs, spec.additionalSecretOutputs, this.declaredSecrets(spec.type)),
+      outputs: markSecretOutputs({ ...revealMap(spec.inputs), ...outs }, spec.inputs, spec.additionalSecretOutputs, this.o.registry.get(spec.type)),
       dependencies: spec.dependencies,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,
@@ -154,7 +150,7 @@ export class Executor {
     const p = this.o.registry.get(spec.type);
     if (p?.plannedOutputs && !containsUnknown(spec.inputs)) {
       const known = p.plannedOutputs(revealMap(spec.inputs)) as Record<string, unknown>;
-      const marked = markSecretOutputs(known, spec.inputs, spec.additionalSecretOutputs, p.secretOutputs);
+      const marked = markSecretOutputs(known, spec.inputs, spec.additionalSecretOutputs, p);
       for (const [k, v] of Object.entries(marked)) if (outputs[k] === undefined || containsUnknown(outputs[k]!)) outputs[k] = v;
     }
     return { ...this.stateOf(spec, old?.id, {}), outputs };
@@ -235,7 +231,7 @@ export class Executor {
       dependencies: spec.dependencies,
       inputs,
       outputs: resecret && old.custom
-        ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs, this.declaredSecrets(spec.type))
+        ? markSecretOutputs(revealMap(old.outputs), inputs, spec.additionalSecretOutputs, this.o.registry.get(spec.type))
         : old.outputs,
       protect: spec.protect || undefined,
       retainOnDelete: spec.retainOnDelete || undefined,

@@ -26,7 +26,7 @@ export async function reconcilePending(state: WorkingState, registry: ProviderRe
       } else if (back) {
         const entry = {
           urn: p.urn, type: p.type, custom: true, id: back.id ?? p.id, parent: existing?.parent, inputs: p.inputs,
-          outputs: markSecretOutputs({ ...inputs, ...(back.props ?? {}) }, p.inputs, p.additionalSecretOutputs, provider?.secretOutputs),
+          outputs: markSecretOutputs({ ...inputs, ...(back.props ?? {}) }, p.inputs, p.additionalSecretOutputs, provider),
           dependencies: existing?.dependencies ?? [],
           additionalSecretOutputs: p.additionalSecretOutputs,
         };
@@ -56,7 +56,7 @@ export async function reconcilePending(state: WorkingState, registry: ProviderRe
             { ...revealMap(target.outputs), ...(back.props ?? {}) },
             newInputs,
             p.additionalSecretOutputs ?? target.additionalSecretOutputs,
-            provider?.secretOutputs,
+            provider,
           ),
         });
         warn(p.urn, `an interrupted ${p.op} was reconciled by reading the resource back`);

@@ -40,7 +40,7 @@ export async function refreshAll(
           }
           const inputs = back.inputs ? rewrapLike(back.inputs, r.inputs) : r.inputs;
           const outputs = markSecretOutputs(
-            { ...revealMap(r.outputs), ...(back.props ?? {}) }, inputs, r.additionalSecretOutputs, provider.secretOutputs,
+            { ...revealMap(r.outputs), ...(back.props ?? {}) }, inputs, r.additionalSecretOutputs, provider,
           );
           const diffs = diffProperties(r.outputs, outputs);
           redactor.addTree(outputs);

@@ -89,3 +89,6 @@ export async function run(t: Transport, command: string, options?: ExecOptions &
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The keys of a Connection (at any depth, `sudo.password` too) that hold credentials. */
+export const CREDENTIALS: readonly string[] = ["privateKey", "password", "passphrase"];
