@@ -51,10 +51,11 @@ const nodes = Array.from({ length: count }, (_, i) =>
   }),
 );
 
-// Proof that each node answers over SSH with its pinned key, through the jump host.
+// Proof that each node answers over SSH with its pinned key, through the jump host. SSH answers
+// before systemd has finished booting: --wait reports the state once it has.
 const hello = nodes.map((n, i) => new ssh.Command(`hello-${i + 1}`, {
   connection: n,
-  create: "echo \"$(hostname) $(systemctl is-system-running)\"",
+  create: "echo \"$(hostname) $(systemctl is-system-running --wait)\"",
 }));
 
 export const serverName = remote.serverName;

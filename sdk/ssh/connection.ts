@@ -26,7 +26,7 @@ export interface Connection {
   readonly password?: string;
   /** `true` uses `SSH_AUTH_SOCK`; a string is the agent socket path. */
   readonly agent?: boolean | string;
-  /** Accepted host keys (fingerprints or public key lines); at least one unless trustOnFirstUse. */
+  /** Accepted host keys (fingerprints or public key lines); at least one (ssh.Host fills it in on first use). */
   readonly hostKeys: readonly string[];
   readonly trustOnFirstUse?: boolean;
   /** The hop before this one (bastion → host); verified the same way. */
@@ -58,8 +58,10 @@ export const ConnectionSchema: z.ZodType<Connection> = z.lazy(() =>
     if (c.privateKey && c.privateKeyPath) {
       ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
     }
-    if (c.hostKeys.length === 0 && !c.trustOnFirstUse) {
-      ctx.addIssue({ code: "custom", path: ["hostKeys"], message: "no host key to verify against: pin one (hostKey) or set trustOnFirstUse: true" });
+    // Trust-on-first-use belongs to ssh.Host, which pins what it saw in state; a bare connection
+    // (a jump hop, an ssh.Command's target) would trust every use, so it must carry a pin.
+    if (c.hostKeys.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["hostKeys"], message: "no host key to verify against: pin one, or use an ssh.Host (with trustOnFirstUse) and pass it instead" });
     }
   }),
 ) as z.ZodType<Connection>;

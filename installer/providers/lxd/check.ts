@@ -41,3 +41,8 @@ export async function missingReference(client: LxdClient, server: string, kind: 
   if (found || declared(server, kind, name)) return undefined;
   return `${kind.replace("-alias", "")} "${name}" does not exist on the LXD server (${server}) and no resource of this program declares it`;
 }
+
+/** The resource moves to another server; false while the new endpoint is unknown in a plan (decided at apply time). */
+export function movedServer(news: unknown, olds: RemoteEndpoint): boolean {
+  return isKnownEndpoint(news) && serverOf(news) !== serverOf(olds);
+}

@@ -39,6 +39,8 @@ export interface RequestOptions {
   /** A raw body (file push, image upload) and its headers. */
   readonly raw?: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Milliseconds before the exchange is abandoned (a stuck server or a dead connection). @default 90000 */
+  readonly timeoutMs?: number;
 }
 
 export class LxdClient {
@@ -52,7 +54,12 @@ export class LxdClient {
   async http(method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
     const stream = await this.opener.openUnixSocket(this.socket);
     const payload = o.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
+    const timeoutMs = o.timeoutMs ?? 90_000;
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`));
+        stream.destroy();
+      }, timeoutMs);
       const req = http.request({
         method, path, host: "lxd",
         createConnection: () => stream as never,
@@ -65,12 +72,14 @@ export class LxdClient {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
+          clearTimeout(timer);
           stream.destroy();
           resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
         });
         res.on("error", reject);
       });
       req.on("error", (e) => {
+        clearTimeout(timer);
         stream.destroy();
         reject(new Error(`${this.name}: ${method} ${path}: ${e.message}`));
       });
@@ -103,6 +112,15 @@ export class LxdClient {
     } catch (e) {
       if (e instanceof LxdError && e.status === 404) return undefined;
       throw e;
+    }
+  }
+
+  /** DELETE that is content when the object is already gone. */
+  async remove(path: string, waitSeconds = 120): Promise<void> {
+    try {
+      await this.request("DELETE", path, undefined, { waitSeconds });
+    } catch (e) {
+      if (!(e instanceof LxdError && e.status === 404)) throw e;
     }
   }
 

@@ -2,12 +2,12 @@
  * lxd.Image: a reference to an image on the server (by alias), or an import
  * of local metadata + rootfs tarballs (multipart upload to /1.0/images).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { claim } from "./claims.js";
 import { checkWith, clientFor, lxd, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
-import { isKnownEndpoint } from "./check.js";
+import { isKnownEndpoint, movedServer } from "./check.js";
 import type { LxdClient } from "./client.js";
 
 type Inputs = lxd.ImageInputs;
@@ -17,7 +17,8 @@ interface Outputs extends Inputs {
 
 const imported = (i: Inputs): boolean => Boolean(i.metadataFile && i.rootfsFile);
 
-async function multipart(i: Inputs): Promise<{ body: Buffer; type: string }> {
+/** The upload body, and the fingerprint LXD gives a split image: sha256 of the metadata tarball then the rootfs. */
+async function multipart(i: Inputs): Promise<{ body: Buffer; type: string; fingerprint: string }> {
   const boundary = `drydock-${randomBytes(12).toString("hex")}`;
   const part = (name: string, file: string, data: Buffer): Buffer => Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${basename(file)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
@@ -27,6 +28,7 @@ async function multipart(i: Inputs): Promise<{ body: Buffer; type: string }> {
   return {
     body: Buffer.concat([part("metadata", i.metadataFile!, meta), part("rootfs", i.rootfsFile!, rootfs), Buffer.from(`--${boundary}--\r\n`)]),
     type: `multipart/form-data; boundary=${boundary}`,
+    fingerprint: createHash("sha256").update(meta).update(rootfs).digest("hex"),
   };
 }
 
@@ -45,9 +47,16 @@ export function imageProvider(connect: LxdConnector): ResourceProvider<Inputs, O
       }
       return r;
     },
-    async diff(_id, olds, news, oldInputs) {
-      const changes = JSON.stringify(news) !== JSON.stringify(oldInputs);
-      return { changes, replaces: changes ? ["image"] : [], stables: changes ? [] : ["fingerprint"], ...(olds ? {} : {}) };
+    async diff(_id, _olds, news, oldInputs) {
+      // Other files, another alias or another server is another image; new credentials for the same server are not.
+      const replaces = (["alias", "metadataFile", "rootfsFile"] as const).filter((k) => news[k] !== oldInputs[k]) as string[];
+      if (movedServer(news.remote, oldInputs.remote)) replaces.push("remote");
+      const changes = replaces.length > 0 || JSON.stringify(news) !== JSON.stringify(oldInputs);
+      // The same files give the same fingerprint, which LXD refuses twice: the old one goes first.
+      return { changes, replaces, stables: replaces.length ? [] : ["fingerprint"], deleteBeforeReplace: true };
+    },
+    async update(_id, olds, news) {
+      return { outs: { ...news, fingerprint: olds.fingerprint } };
     },
     async create(i, ctx) {
       const c = clientFor(connect, i.remote, (m) => ctx.log(m));
@@ -56,15 +65,19 @@ export function imageProvider(connect: LxdConnector): ResourceProvider<Inputs, O
         if (!fingerprint) throw new Error(`image alias "${i.alias}" does not exist on ${c.name}`);
         return { id: fingerprint, outs: { ...i, fingerprint } };
       }
-      const { body, type } = await multipart(i);
-      ctx.log(`uploading image ${basename(i.rootfsFile!)} (${Math.round(body.length / 1048576)} MiB)`);
-      const meta = await c.request<{ fingerprint: string }>("POST", "/1.0/images", undefined, { raw: body, headers: { "content-type": type }, waitSeconds: 600 });
-      const fingerprint = meta.fingerprint;
-      if (i.alias) {
-        const old = await aliasTarget(c, i.alias);
-        if (old && old !== fingerprint) await c.request("DELETE", `/1.0/images/aliases/${encodeURIComponent(i.alias)}`);
-        if (old !== fingerprint) await c.request("POST", "/1.0/images/aliases", { name: i.alias, target: fingerprint });
+      const { body, type, fingerprint } = await multipart(i);
+      const taken = i.alias ? await aliasTarget(c, i.alias) : undefined;
+      if (taken && taken !== fingerprint) {
+        throw new Error(`image alias "${i.alias}" already names image ${taken.slice(0, 12)} on ${c.name}; drydock does not take over an alias it did not make`);
       }
+      if (await c.find(`/1.0/images/${fingerprint}`)) {
+        ctx.log(`image ${fingerprint.slice(0, 12)} is already on the server`);
+      } else {
+        ctx.log(`uploading image ${basename(i.rootfsFile!)} (${Math.round(body.length / 1048576)} MiB)`);
+        const meta = await c.request<{ fingerprint: string }>("POST", "/1.0/images", undefined, { raw: body, headers: { "content-type": type }, waitSeconds: 600, timeoutMs: 900_000 });
+        if (meta.fingerprint !== fingerprint) throw new Error(`LXD computed fingerprint ${meta.fingerprint}, expected ${fingerprint}`);
+      }
+      if (i.alias && !taken) await c.request("POST", "/1.0/images/aliases", { name: i.alias, target: fingerprint });
       return { id: fingerprint, outs: { ...i, fingerprint } };
     },
     async read(id, props, i) {

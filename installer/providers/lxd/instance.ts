@@ -3,8 +3,9 @@
  * before first boot, started, then ready when it has an address, its host key
  * can be read through the API, and SSH answers with exactly that key.
  */
+import { CREDENTIALS } from "../../transport/types.js";
 import { claim } from "./claims.js";
-import { claimCheck, isKnownEndpoint, missingReference } from "./check.js";
+import { claimCheck, isKnownEndpoint, missingReference, movedServer } from "./check.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import type { LxdClient } from "./client.js";
 import type { Connection } from "../ssh/deps.js";
@@ -57,6 +58,14 @@ function connectionOf(i: Inputs, address: string, hostKey: string): Connection {
   return c as unknown as Connection;
 }
 
+/** Stops (forcibly) and deletes an instance; one that is already gone is fine. */
+async function removeInstance(c: LxdClient, name: string): Promise<void> {
+  const inst = await c.find<LxdInstance>(path(name));
+  if (!inst) return;
+  if (inst.status !== "Stopped") await c.request("PUT", `${path(name)}/state`, { action: "stop", force: true, timeout: 30 }, { waitSeconds: 60 });
+  await c.request("DELETE", path(name), undefined, { waitSeconds: 120 });
+}
+
 export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs, Outputs> {
   /** Address, host key and SSH, in that order, for a started instance. */
   async function ready(c: LxdClient, i: Inputs, ctx: ProviderContext): Promise<Outputs> {
@@ -78,6 +87,7 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
 
   return {
     secretOutputs: ["connection"],
+    secretLeaves: CREDENTIALS,
 
     async check(_olds, news, ctx) {
       const r = claimCheck(checkWith(lxd.InstanceArgsSchema, news), "instance", ctx, claim);
@@ -105,32 +115,38 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
 
     async diff(_id, olds, news, oldInputs) {
       const replaces = (["name", "image", "type"] as const).filter((k) => news[k] !== oldInputs[k]) as string[];
-      if (serverOf(news.remote) !== serverOf(oldInputs.remote)) replaces.push("remote");
+      if (movedServer(news.remote, oldInputs.remote)) replaces.push("remote");
       if (news.rootDisk?.pool !== oldInputs.rootDisk?.pool) replaces.push("rootDisk");
       const keys = ["profiles", "limits", "rootDisk", "networks", "config", "authorizedKeys", "login", "reach", "remote"] as const;
       const changes = replaces.length > 0 || keys.some((k) => !same(news[k], oldInputs[k])) || olds.status !== "Running";
       // An in-place update of a running instance keeps its address and key, so what depends on them stays planned as it is.
       const keeps = replaces.length === 0 && olds.status === "Running" && same(news.login, oldInputs.login)
-        && news.reach === oldInputs.reach && same(news.remote, oldInputs.remote);
+        && news.reach === oldInputs.reach && same(news.remote, oldInputs.remote) && same(news.networks, oldInputs.networks);
       return {
         changes, replaces,
         stables: keeps ? ["address", "hostKey", "connection", "status"] : [],
-        deleteBeforeReplace: news.name === oldInputs.name && serverOf(news.remote) === serverOf(oldInputs.remote),
+        deleteBeforeReplace: news.name === oldInputs.name && !movedServer(news.remote, oldInputs.remote),
       };
     },
 
     async create(i, ctx) {
       const c = clientFor(connect, i.remote, (m) => ctx.log(m));
       ctx.log(`creating ${i.type} ${i.name} from ${i.image}`);
-      await c.request("POST", "/1.0/instances", instanceCreateBody(i), { waitSeconds: i.readyTimeout });
-      if (i.authorizedKeys.length) {
-        await c.mkdir(i.name, "/root/.ssh", "0700");
-        await c.pushFile(i.name, "/root/.ssh/authorized_keys", Buffer.from(`${i.authorizedKeys.join("\n")}\n`), "0600");
+      await c.request("POST", "/1.0/instances", instanceCreateBody(i), { waitSeconds: Math.max(i.readyTimeout, 300) });
+      try {
+        if (i.authorizedKeys.length) {
+          await c.mkdir(i.name, "/root/.ssh", "0700");
+          await c.pushFile(i.name, "/root/.ssh/authorized_keys", Buffer.from(`${i.authorizedKeys.join("\n")}\n`), "0600");
+        }
+        ctx.log(`starting ${i.name}`);
+        await c.request("PUT", `${path(i.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: i.readyTimeout });
+        const outs = await ready(c, i, ctx);
+        return { id: `${serverOf(i.remote)}/instances/${i.name}`, outs };
+      } catch (e) {
+        // Not in state, so nothing would ever delete it, and the next create would find the name taken.
+        const undo = await removeInstance(c, i.name).then(() => "it was deleted", (x: Error) => `deleting it failed too (${x.message}); remove it with: lxc delete --force ${i.name}`);
+        throw new Error(`${(e as Error).message}; the half-made instance ${i.name} is not kept: ${undo}`, { cause: e });
       }
-      ctx.log(`starting ${i.name}`);
-      await c.request("PUT", `${path(i.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: i.readyTimeout });
-      const outs = await ready(c, i, ctx);
-      return { id: `${serverOf(i.remote)}/instances/${i.name}`, outs };
     },
 
     async read(id, props, i) {
@@ -138,15 +154,21 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
       const inst = await c.find<LxdInstance>(path(i.name));
       if (!inst) return undefined;
       const state = await c.request<Parameters<typeof firstIpv4>[0]>("GET", `${path(i.name)}/state`);
+      const cpu = inst.config["limits.cpu"];
       const limits = {
-        ...(inst.config["limits.cpu"] ? { cpu: /^\d+$/.test(inst.config["limits.cpu"]) ? Number(inst.config["limits.cpu"]) : inst.config["limits.cpu"] } : {}),
+        // Read back in the type the program used, so "2" and 2 are not drift.
+        ...(cpu ? { cpu: /^\d+$/.test(cpu) && typeof i.limits.cpu !== "string" ? Number(cpu) : cpu } : {}),
         ...(inst.config["limits.memory"] ? { memory: inst.config["limits.memory"] } : {}),
       };
-      const config = Object.fromEntries(Object.entries(inst.config).filter(([k]) => k in i.config));
+      // Keys the program sets (limits as limits, config as config) are compared; LXD's own are not.
+      const config = Object.fromEntries(Object.entries(inst.config).filter(([k]) => k in i.config && !(k in instanceConfig({ ...i, config: {} }))));
       const now: Inputs = { ...i, limits, config, profiles: inst.profiles, type: inst.type as Inputs["type"] };
       return {
         id,
-        props: { ...props, ...now, status: inst.status, address: firstIpv4(state) ?? props.address },
+        props: (() => {
+          const address = firstIpv4(state) ?? props.address;
+          return { ...props, ...now, status: inst.status, address, connection: connectionOf(i, address, props.hostKey) };
+        })(),
         inputs: now,
       };
     },
@@ -171,19 +193,14 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
         await c.request("PUT", `${path(news.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: news.readyTimeout });
       }
       return { outs: cur.status === "Running" && same(news.login, oldInputs.login) && news.reach === oldInputs.reach
+        && same(news.networks, oldInputs.networks)
         ? { ...news, address: olds.address, hostKey: olds.hostKey, connection: connectionOf(news, olds.address, olds.hostKey), status: "Running" }
         : await ready(c, news, ctx) };
     },
 
     async delete(_id, p, ctx) {
-      const c = clientFor(connect, p.remote, (m) => ctx.log(m));
-      const inst = await c.find<LxdInstance>(path(p.name));
-      if (!inst) return;
-      if (inst.status !== "Stopped") {
-        ctx.log(`stopping ${p.name}`);
-        await c.request("PUT", `${path(p.name)}/state`, { action: "stop", force: true, timeout: 30 }, { waitSeconds: 60 });
-      }
-      await c.request("DELETE", path(p.name), undefined, { waitSeconds: 120 });
+      ctx.log(`deleting ${p.name}`);
+      await removeInstance(clientFor(connect, p.remote, (m) => ctx.log(m)), p.name);
     },
   };
 }

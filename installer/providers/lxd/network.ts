@@ -1,7 +1,7 @@
 /** lxd.Network: a bridge with an explicit subnet; options updated in place, replaced on rename or move. */
 import { claim } from "./claims.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
-import { claimCheck } from "./check.js";
+import { claimCheck, movedServer } from "./check.js";
 import { networkBody, networkConfig } from "./requests.js";
 
 type Inputs = lxd.NetworkInputs;
@@ -18,7 +18,7 @@ export function networkProvider(connect: LxdConnector): ResourceProvider<Inputs,
     idFor: (i) => `${serverOf(i.remote)}/networks/${i.name}`,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
-      if (serverOf(news.remote) !== serverOf(olds.remote)) replaces.push("remote");
+      if (movedServer(news.remote, olds.remote)) replaces.push("remote");
       const changes = replaces.length > 0 || !same(networkConfig(news), networkConfig(olds)) || !same(news.remote, olds.remote);
       return { changes, replaces, deleteBeforeReplace: true };
     },
@@ -48,7 +48,7 @@ export function networkProvider(connect: LxdConnector): ResourceProvider<Inputs,
       return { outs: news };
     },
     async delete(_id, n) {
-      await clientFor(connect, n.remote).request("DELETE", path(n.name));
+      await clientFor(connect, n.remote).remove(path(n.name));
     },
   };
 }

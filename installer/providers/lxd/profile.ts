@@ -1,7 +1,7 @@
 /** lxd.Profile: config and devices, updated in place. */
 import { claim } from "./claims.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
-import { claimCheck } from "./check.js";
+import { claimCheck, movedServer } from "./check.js";
 
 type Inputs = lxd.ProfileInputs;
 type Outputs = Inputs;
@@ -17,7 +17,7 @@ export function profileProvider(connect: LxdConnector): ResourceProvider<Inputs,
     idFor: (i) => `${serverOf(i.remote)}/profiles/${i.name}`,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
-      if (serverOf(news.remote) !== serverOf(olds.remote)) replaces.push("remote");
+      if (movedServer(news.remote, olds.remote)) replaces.push("remote");
       const changes = replaces.length > 0 || !same(news.config, olds.config) || !same(news.devices, olds.devices) || !same(news.remote, olds.remote);
       return { changes, replaces, deleteBeforeReplace: true };
     },
@@ -36,7 +36,7 @@ export function profileProvider(connect: LxdConnector): ResourceProvider<Inputs,
       return { outs: news };
     },
     async delete(_id, p) {
-      await clientFor(connect, p.remote).request("DELETE", path(p.name));
+      await clientFor(connect, p.remote).remove(path(p.name));
     },
   };
 }

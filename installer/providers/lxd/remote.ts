@@ -1,4 +1,5 @@
 /** lxd.Remote: checks the API answers over SSH and reports the server. */
+import { CREDENTIALS } from "../../transport/types.js";
 import { checkWith, clientFor, lxd, serverOf, type LxdConnector, type RemoteEndpoint, type ResourceProvider } from "./deps.js";
 
 type Inputs = lxd.RemoteInputs;
@@ -31,6 +32,7 @@ export function remoteProvider(connect: LxdConnector): ResourceProvider<Inputs, 
 
   return {
     secretOutputs: ["endpoint"],
+    secretLeaves: CREDENTIALS,
     plannedOutputs: (i) => ({ endpoint: { connection: i.host, socket: i.socket } }),
     async check(_olds, news) {
       return checkWith(lxd.RemoteArgsSchema, news);

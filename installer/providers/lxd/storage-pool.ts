@@ -1,7 +1,7 @@
 /** lxd.StoragePool: created, config updated in place, replaced when the driver or `source` changes. */
 import { claim, type Kind } from "./claims.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
-import { claimCheck } from "./check.js";
+import { claimCheck, movedServer } from "./check.js";
 
 type Inputs = lxd.StoragePoolInputs;
 type Outputs = Inputs;
@@ -21,7 +21,7 @@ export function storagePoolProvider(connect: LxdConnector): ResourceProvider<Inp
     idFor: (i) => `${serverOf(i.remote)}/storage-pools/${i.name}`,
     async diff(_id, _olds, news, olds) {
       const replaces = (["name", "driver"] as const).filter((k) => news[k] !== olds[k]) as string[];
-      if (serverOf(news.remote) !== serverOf(olds.remote)) replaces.push("remote");
+      if (movedServer(news.remote, olds.remote)) replaces.push("remote");
       if (FIXED.some((k) => news.config[k] !== olds.config[k])) replaces.push("config");
       return { changes: replaces.length > 0 || !same(news.config, olds.config) || !same(news.remote, olds.remote), replaces, deleteBeforeReplace: news.name === olds.name };
     },
@@ -45,7 +45,7 @@ export function storagePoolProvider(connect: LxdConnector): ResourceProvider<Inp
       return { outs: news };
     },
     async delete(_id, p) {
-      await clientFor(connect, p.remote).request("DELETE", path(p.name));
+      await clientFor(connect, p.remote).remove(path(p.name));
     },
   };
 }

@@ -11,7 +11,8 @@ interface Outputs extends Inputs {
   readonly stderr: string;
 }
 
-const KEYS = ["create", "update", "delete", "environment", "sudo", "timeout"] as const;
+/** Changing one of these re-runs the update command (a new timeout alone does not). */
+const KEYS = ["create", "update", "delete", "environment", "sudo"] as const;
 const SCRIPT_INPUTS = ["create", "update", "delete", "environment", "triggers"];
 
 export function commandProvider(connect: Connector): ResourceProvider<Inputs, Outputs> {
@@ -37,7 +38,7 @@ export function commandProvider(connect: Connector): ResourceProvider<Inputs, Ou
       // In a plan the connection may be unknown (its host is being updated): an update, decided for real at apply time.
       const moved = !isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection);
       const changes = triggers || moved || !propertyEqualsPlain(news.connection, oldInputs.connection)
-        || KEYS.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
+        || news.timeout !== oldInputs.timeout || KEYS.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
       return { changes, replaces: [...(triggers ? ["triggers"] : []), ...(moved ? ["connection"] : [])] };
     },
 

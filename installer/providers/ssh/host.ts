@@ -2,6 +2,7 @@
  * ssh.Host: connect with the pinned key (or pin it on first use), gather
  * facts. Refresh re-checks both; the machine itself is never created or deleted.
  */
+import { CREDENTIALS } from "../../transport/types.js";
 import { checkWith, ssh, type Connection, type Connector, type ResourceProvider } from "./deps.js";
 import { run } from "../../transport/types.js";
 
@@ -49,6 +50,7 @@ async function probe(connect: Connector, i: Inputs, pinned: string | undefined, 
 export function hostProvider(connect: Connector): ResourceProvider<Inputs, Outputs> {
   return {
     secretOutputs: ["connection"],
+    secretLeaves: CREDENTIALS,
     // With a pinned key the connection is known before the host is ever reached (trust-on-first-use waits for it).
     plannedOutputs: (i) => (i.hostKey ? { connection: toHostConnection(i) } : {}),
 

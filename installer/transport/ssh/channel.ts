@@ -37,7 +37,12 @@ function lineSplitter(emit?: (line: string) => void): { push(b: Buffer): void; f
   };
 }
 
-export function runOnChannel(client: Client, host: string, command: string, o: ChannelOptions): Promise<ChannelRun> {
+/**
+ * `release` frees the channel's slot in the pool: only once the channel has
+ * really closed (sshd holds the session until then, even after a timeout),
+ * or at once when it never opened.
+ */
+export function runOnChannel(client: Client, host: string, command: string, o: ChannelOptions, release: () => void): Promise<ChannelRun> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const out: Buffer[] = [];
@@ -72,7 +77,10 @@ export function runOnChannel(client: Client, host: string, command: string, o: C
       resolve({ code, stdout: Buffer.concat(out), stderr });
     };
     const onAbort = (): void => finish(new TransportError(host, `aborted: ${o.display}`, { command: o.display }));
-    if (o.signal?.aborted) return onAbort();
+    if (o.signal?.aborted) {
+      release();
+      return onAbort();
+    }
     o.signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => {
       const tailText = Buffer.concat(err).toString().trimEnd().split("\n").slice(-8).join("\n");
@@ -83,8 +91,12 @@ export function runOnChannel(client: Client, host: string, command: string, o: C
 
     try {
       client.exec(command, (e, ch) => {
-        if (e) return finish(new TransportError(host, `cannot open a channel: ${e.message}`, { retryable: true }));
+        if (e) {
+          release();
+          return finish(new TransportError(host, `cannot open a channel: ${e.message}`, { retryable: true }));
+        }
         channel = ch;
+        ch.on("close", release);
         if (settled) return void ch.close();
         ch.on("data", (b: Buffer) => {
           out.push(b);
@@ -106,6 +118,7 @@ export function runOnChannel(client: Client, host: string, command: string, o: C
         ch.end(o.stdin ?? "");
       });
     } catch (e) {
+      release();
       // Thrown before anything ran ("Not connected"): safe to retry on another connection.
       finish(new TransportError(host, `cannot open a channel: ${(e as Error).message}`, { retryable: true }));
     }

@@ -86,9 +86,14 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
         presented = fingerprintOfBlob(key);
         if (pins.some((p) => p.fingerprint === presented)) return true;
         if (pins.length === 0 && c.trustOnFirstUse) return true;
+        const n = key.length >= 4 ? key.readUInt32BE(0) : 0;
+        const type = key.subarray(4, 4 + n).toString();
+        const typeHint = pins.every((p) => !p.type)
+          ? `; if you pinned the fingerprint of another key type than ${type}, pin that key's public key line instead`
+          : "";
         refused = pins.length === 0
-          ? `unknown host key ${presented}: refusing to connect (pin it with hostKey, or set trustOnFirstUse: true)`
-          : `HOST KEY CHANGED: expected ${pins.map((p) => p.fingerprint).join(" or ")}, got ${presented}; refusing to connect (if the host was rebuilt, update its pinned hostKey)`;
+          ? `unknown host key ${presented} (${type}): refusing to connect (pin it with hostKey, or set trustOnFirstUse: true)`
+          : `HOST KEY CHANGED: expected ${pins.map((p) => p.fingerprint).join(" or ")}, got ${presented} (${type}); refusing to connect (if the host was rebuilt, update its pinned hostKey${typeHint})`;
         return false;
       },
     });

@@ -19,12 +19,16 @@ export interface Lease {
   release(): void;
   /** The connection turned out dead: take it out of the pool. */
   broken(): void;
+  /** sshd refused a channel: carry fewer on this connection from now on. */
+  saturated(): void;
 }
 
 interface Slot {
   readonly ready: Promise<Opened>;
   opened?: Opened;
   active: number;
+  /** Channels this connection may carry (lowered when sshd refuses one). */
+  max: number;
   dead: boolean;
   idle?: NodeJS.Timeout;
 }
@@ -45,7 +49,7 @@ export class HostPool {
   /** A channel slot on a live connection; call release() when the channel has closed. */
   async lease(log?: (m: string) => void): Promise<Lease> {
     for (;;) {
-      const slot = this.slots.find((s) => !s.dead && s.active < MAX_CHANNELS);
+      const slot = this.slots.find((s) => !s.dead && s.active < s.max);
       if (slot) {
         slot.active++;
         if (slot.idle) clearTimeout(slot.idle);
@@ -74,10 +78,13 @@ export class HostPool {
             this.wake();
           },
           broken: () => this.retire(slot),
+          saturated: () => {
+            slot.max = Math.max(1, Math.min(slot.max, slot.active - 1));
+          },
         };
       }
       if (this.slots.length < MAX_CONNECTIONS) {
-        const s: Slot = { ready: this.open(log), active: 0, dead: false };
+        const s: Slot = { ready: this.open(log), active: 0, max: MAX_CHANNELS, dead: false };
         this.slots.push(s);
         s.ready.then((o) => {
           s.opened = o;

@@ -14,6 +14,7 @@ export interface Invocation {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SENTINELS = "# drydock: not the password\n".repeat(5);
 
 /**
  * The script is one `{ … }` group: the shell parses all of it before running
@@ -36,7 +37,9 @@ export function buildInvocation(host: string, script: string, env: Readonly<Reco
     case "password":
       if (!password) throw new TransportError(host, "sudo needs a password, but the connection has none (sudo: { password })");
       if (password.includes("\n")) throw new TransportError(host, "sudo password must not contain a newline");
-      // -k: always prompt, so sudo always reads exactly the password line first.
-      return { command: "sudo -S -k -p '' -- sh -s", stdin: `${password}\n${body}` };
+      // -k: always prompt, so sudo always reads exactly the password line first. After a wrong
+      // password sudo reads more lines as further tries: comment lines, so it gets those (and
+      // fails) rather than the script, and so the shell skips them after a right one.
+      return { command: "sudo -S -k -p '' -- sh -s", stdin: `${password}\n${SENTINELS}${body}` };
   }
 }

@@ -47,21 +47,22 @@ export class SshTransport implements Transport {
         return await runOnChannel(lease.client, this.name, command, {
           stdin, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT, signal: o.signal, display: o.display,
           onStdout: o.onStdout, onStderr: o.onStderr,
-        });
+        }, () => lease.release());
       } catch (e) {
         const opening = e instanceof TransportError && e.message.includes("cannot open a channel");
         if (opening && /Not connected|No response/i.test((e as Error).message)) lease.broken();
+        // sshd refused a session (its MaxSessions): use fewer channels on that connection.
+        else if (opening) lease.saturated();
         if (!(opening || (o.retrySafe && isRetryable(e))) || Date.now() + delay > deadline) throw e;
         await sleep(delay);
-      } finally {
-        lease.release();
       }
     }
   }
 
   private async sudo(): Promise<SudoMode> {
     this.pool.sudoMode ??= (async () => {
-      const r = await this.channel("sudo -n true", "", { display: "sudo -n true", timeoutMs: 30_000, retrySafe: true });
+      // The very command later runs use: a rule that lets `true` through but not `sh` must not fool the probe.
+      const r = await this.channel("sudo -n -- sh -s", "exit 0\n", { display: "sudo -n -- sh -s", timeoutMs: 30_000, retrySafe: true });
       if (r.code === 0) return "nopasswd";
       if (typeof this.connection.sudo === "object") return "password";
       throw new TransportError(this.name, `sudo needs a password here; give the host sudo: { password } (sudo said: ${r.stderr.toString().trim()})`);
@@ -145,13 +146,13 @@ export class SshTransport implements Transport {
       if (sum === sha256 && m?.padStart(4, "0") === mode && ownerOk) return { changed: false, sha256 };
     }
 
-    const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
-    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    // However long a transfer ran, a cut-off one is retried: up to 5 attempts.
+    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 2000)) {
       try {
         await this.transferAndInstall(bytes, path, sha256, mode, owner, o);
         return { changed: true, sha256 };
       } catch (e) {
-        if (!isRetryable(e) || Date.now() + delay > deadline) throw e;
+        if (!isRetryable(e) || attempt >= 5) throw e;
         this.log?.(`upload of ${path} to ${this.name} interrupted (${(e as Error).message}); retrying`);
         await sleep(delay);
       }
@@ -160,9 +161,16 @@ export class SshTransport implements Transport {
 
   private async transferAndInstall(bytes: Buffer, path: string, sha256: string, mode: string, owner: string | undefined, o: UploadOptions): Promise<void> {
     const tmp = `/tmp/.drydock-upload-${randomBytes(8).toString("hex")}`;
-    const sent = await this.channel(`umask 077 && cat > ${tmp}`, bytes, {
-      display: `upload ${path} (${bytes.length} bytes)`, timeoutMs: 600_000, signal: o.signal,
-    });
+    let sent: ChannelRun;
+    try {
+      sent = await this.channel(`umask 077 && cat > ${tmp}`, bytes, {
+        display: `upload ${path} (${bytes.length} bytes)`, timeoutMs: 600_000, signal: o.signal,
+      });
+    } catch (e) {
+      // A partial temp file is removed if the host answers within a moment; /tmp is often small.
+      await Promise.race([this.exec(`rm -f ${tmp}`, { timeoutMs: 5_000 }).catch(() => undefined), sleep(3_000)]);
+      throw e;
+    }
     if (sent.code !== 0) throw new TransportError(this.name, `upload ${path}: writing a temp file failed: ${sent.stderr.toString().trim()}`);
     const q = shellQuote(path);
     const dir = path.slice(0, path.lastIndexOf("/")) || "/";
@@ -177,7 +185,7 @@ export class SshTransport implements Transport {
       `chmod ${mode} ${part}`,
       ...(owner ? [`chown ${owner} ${part}`] : []),
       `sync ${part} 2>/dev/null || true`,
-      `mv -f -- ${part} ${q}`,
+      `mv -f -T -- ${part} ${q}`,
     ].join("\n");
     const r = await this.exec(script, { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
     if (r.code !== 0) {

@@ -101,7 +101,7 @@ describeLab("SSH transport on the lab", (lab) => {
 
   it("refuses an unknown host key without trust-on-first-use, and a wrong one with both fingerprints", async () => {
     const unknown = sshTransport({ ...labConnection(lab), hostKeys: [] });
-    await expect(unknown.exec("true")).rejects.toThrow(/unknown host key SHA256:\S+: refusing to connect/);
+    await expect(unknown.exec("true")).rejects.toThrow(/unknown host key SHA256:\S+ \(ssh-ed25519\): refusing to connect/);
     const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     const wrong = sshTransport({ ...labConnection(lab), hostKeys: [other] });
     await expect(wrong.exec("true")).rejects.toThrow(`HOST KEY CHANGED: expected ${other}, got ${lab.hostKey}`);
@@ -170,6 +170,6 @@ describeLab("SSH transport on the lab", (lab) => {
     closeTransports();
     await lxc("exec", name, "--", "sh", "-c", "rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh");
     const err = await sshTransport(node).exec("true").then(() => undefined, (e: Error) => e);
-    expect(err?.message).toMatch(/HOST KEY CHANGED: expected SHA256:\S+, got SHA256:\S+; refusing to connect/);
+    expect(err?.message).toMatch(/HOST KEY CHANGED: expected SHA256:\S+, got SHA256:\S+ \(ssh-ed25519\); refusing to connect/);
   }, 60_000);
 });
