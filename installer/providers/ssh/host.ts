@@ -39,9 +39,9 @@ export function toHostConnection(i: Inputs, pinned?: string): Connection {
 }
 
 async function probe(connect: Connector, i: Inputs, pinned: string | undefined, log?: (m: string) => void): Promise<Outputs> {
-  const t = connect(toHostConnection(i, pinned), log);
-  const hostKey = await t.hostKey();
-  const r = await run(t, FACTS, { what: "gathering facts", timeoutMs: 30_000 });
+  const hostKey = await connect(toHostConnection(i, pinned), log).hostKey();
+  // Facts come over a connection pinned to the key just seen, never another trusting one.
+  const r = await run(connect(toHostConnection(i, hostKey), log), FACTS, { what: "gathering facts", timeoutMs: 30_000 });
   const [hostname = "", arch = "", kernel = "", os = ""] = r.stdout.split("\n").map((s) => s.trim());
   const connection = toHostConnection(i, hostKey);
   return { ...i, connection, hostKey, facts: { hostname, arch, kernel, os } };

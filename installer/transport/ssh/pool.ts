@@ -88,6 +88,8 @@ export class HostPool {
         this.slots.push(s);
         s.ready.then((o) => {
           s.opened = o;
+          // Retired while it was still opening (closeAll): end it now.
+          if (s.dead) return void o.client.end();
           const gone = (): void => this.retire(s);
           o.client.on("close", gone);
           o.client.on("end", gone);
@@ -146,7 +148,16 @@ export class HostPool {
         if (!(hop.client as unknown as { _sock?: { writable?: boolean } })._sock?.writable) {
           return reject(new TransportError(this.name, "jump host connection: Not connected", { retryable: true }));
         }
+        // The jump host's own TCP connect can take minutes against a host that drops packets.
+        let late = false;
+        const timer = setTimeout(() => {
+          late = true;
+          reject(new TransportError(this.name,
+            `jump host ${describeConnection(jump)} did not reach ${this.connection.host}:${this.connection.port} within 15 s`, { retryable: true }));
+        }, 15_000);
         hop.client.forwardOut("127.0.0.1", 0, this.connection.host, this.connection.port, (err, ch) => {
+          clearTimeout(timer);
+          if (late) return void ch?.close();
           if (err) reject(new TransportError(this.name, `jump host ${describeConnection(jump)} cannot reach ${this.connection.host}:${this.connection.port}: ${err.message}`, { retryable: true }));
           else resolve(ch);
         });

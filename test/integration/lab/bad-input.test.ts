@@ -79,6 +79,20 @@ new lxd.Instance("b", { remote, name: "${PREFIX}-same", image: "${lab.image}" })
     expect(out).toMatch(/image "no-such-image" does not exist on the LXD server/);
   });
 
+  it("an instance that is not ready in time is not left behind, and the error says so", async () => {
+    p.program(program(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
+  rootDisk: { pool: "${lab.pool}" }, readyTimeout: 0.5 });`));
+    const r = await p.run("up", "--yes");
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/gave up waiting for .*; the half-made instance dd-bad-slow is not kept: it was deleted/);
+    expect(await lxcNames("list", PREFIX)).toEqual([]);
+    // Nothing is left to block the next try: with time to boot, the same program works.
+    p.program(program(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
+  rootDisk: { pool: "${lab.pool}" }, authorizedKeys: [${JSON.stringify(lab.publicKey)}] });`));
+    await p.ok("up", "--yes");
+    expect(await lxcNames("list", PREFIX)).toEqual([`${PREFIX}-slow`]);
+  }, 120_000);
+
   // LXD VMs need vhost_vsock and a usable KVM, which this machine kind lacks (../shared/LAB.md).
   console.warn("SKIP lxd virtual-machine instances: LXD VMs cannot run on this machine kind (no vhost_vsock, no usable nested KVM)");
   it.skip("virtual-machine instances (LXD VMs cannot run on this machine kind)", () => {});
