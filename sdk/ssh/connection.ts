@@ -36,28 +36,44 @@ export interface Connection {
   readonly connectTimeout?: number;
 }
 
+/** How to log in: the fields ssh.Host and a Connection share. */
+export const LoginFields = {
+  /** PEM/OpenSSH private key text. */
+  privateKey: z.string().min(1).optional(),
+  /** Path of a private key file on the machine running drydock. */
+  privateKeyPath: z.string().min(1).optional(),
+  /** Passphrase of an encrypted private key. */
+  passphrase: z.string().optional(),
+  password: z.string().optional(),
+  /** `true`: the ssh-agent at SSH_AUTH_SOCK; a string: that agent socket. */
+  agent: z.union([z.boolean(), z.string().min(1)]).optional(),
+};
+
+type Login = { privateKey?: string; privateKeyPath?: string; password?: string; agent?: boolean | string };
+
+/** The problems of a login: none given, or a key given twice. */
+export function checkLogin(c: Login, ctx: z.RefinementCtx): void {
+  if (!c.privateKey && !c.privateKeyPath && c.password === undefined && !c.agent) {
+    ctx.addIssue({ code: "custom", message: "no way to log in: give privateKey, privateKeyPath, password or agent" });
+  }
+  if (c.privateKey && c.privateKeyPath) {
+    ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
+  }
+}
+
 export const ConnectionSchema: z.ZodType<Connection> = z.lazy(() =>
   z.object({
     host: z.string().min(1, "host must not be empty"),
     port: z.number().int().min(1).max(65535).default(22),
     user: z.string().min(1, "user must not be empty"),
-    privateKey: z.string().min(1).optional(),
-    privateKeyPath: z.string().min(1).optional(),
-    passphrase: z.string().optional(),
-    password: z.string().optional(),
-    agent: z.union([z.boolean(), z.string().min(1)]).optional(),
+    ...LoginFields,
     hostKeys: z.array(HostKeySchema).default([]),
     trustOnFirstUse: z.boolean().optional(),
     jump: ConnectionSchema.optional(),
     sudo: SudoSchema.optional(),
     connectTimeout: z.number().positive().optional(),
   }).strict().superRefine((c, ctx) => {
-    if (!c.privateKey && !c.privateKeyPath && c.password === undefined && !c.agent) {
-      ctx.addIssue({ code: "custom", message: "no way to log in: give privateKey, privateKeyPath, password or agent" });
-    }
-    if (c.privateKey && c.privateKeyPath) {
-      ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
-    }
+    checkLogin(c, ctx);
     // Trust-on-first-use belongs to ssh.Host, which pins what it saw in state; a bare connection
     // (a jump hop, an ssh.Command's target) would trust every use, so it must carry a pin.
     if (c.hostKeys.length === 0) {

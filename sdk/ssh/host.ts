@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
-import { ConnectionSchema, HostKeySchema, SudoSchema, type Connection } from "./connection.js";
+import { ConnectionSchema, HostKeySchema, LoginFields, SudoSchema, checkLogin, type Connection } from "./connection.js";
 import { secretCredentials, toConnection, type ConnectionLike } from "./target.js";
 
 export const HOST_TYPE = "drydock:ssh:Host";
@@ -13,16 +13,8 @@ export const HostArgsSchema = z.object({
   /** @default 22 */
   port: z.number().int().min(1).max(65535).default(22),
   user: z.string().min(1, "user must not be empty"),
-  /** PEM/OpenSSH private key text (make it a secret). */
-  privateKey: z.string().min(1).optional(),
-  /** Path of a private key file on the machine running drydock. */
-  privateKeyPath: z.string().min(1).optional(),
-  /** Passphrase of an encrypted private key (make it a secret). */
-  passphrase: z.string().optional(),
-  /** Password login (make it a secret). */
-  password: z.string().optional(),
-  /** `true`: the ssh-agent at SSH_AUTH_SOCK; a string: that agent socket. */
-  agent: z.union([z.boolean(), z.string().min(1)]).optional(),
+  /** How to log in (see LoginFields); privateKey, passphrase and password are secrets whether or not the program made them so. */
+  ...LoginFields,
   /** The host key(s) to accept: `SHA256:…` fingerprints or public key lines. */
   hostKey: z.union([HostKeySchema, z.array(HostKeySchema).min(1)]).optional(),
   /** Accept an unknown host's key once and pin it in state. @default false */
@@ -34,10 +26,7 @@ export const HostArgsSchema = z.object({
   /** Seconds to keep retrying to connect. @default 30 */
   connectTimeout: z.number().positive().optional(),
 }).strict().superRefine((h, ctx) => {
-  if (!h.privateKey && !h.privateKeyPath && h.password === undefined && !h.agent) {
-    ctx.addIssue({ code: "custom", message: "no way to log in: give privateKey, privateKeyPath, password or agent" });
-  }
-  if (h.privateKey && h.privateKeyPath) ctx.addIssue({ code: "custom", path: ["privateKeyPath"], message: "give privateKey or privateKeyPath, not both" });
+  checkLogin(h, ctx);
   if (!h.hostKey && !h.trustOnFirstUse) {
     ctx.addIssue({ code: "custom", path: ["hostKey"], message: "pin the host key (hostKey: \"SHA256:…\", see ssh-keygen -lf) or set trustOnFirstUse: true" });
   }
