@@ -2,7 +2,7 @@
 import { claim } from "./claims.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { claimCheck, movedServer } from "./check.js";
-import { networkBody, networkConfig } from "./requests.js";
+import { mergedConfig, networkBody, networkConfig } from "./requests.js";
 
 type Inputs = lxd.NetworkInputs;
 type Outputs = Inputs;
@@ -42,9 +42,7 @@ export function networkProvider(connect: LxdConnector): ResourceProvider<Inputs,
     async update(_id, olds, news) {
       const c = clientFor(connect, news.remote);
       const cur = await c.request<Net>("GET", path(news.name));
-      const config = { ...cur.config };
-      for (const k of Object.keys(networkConfig(olds))) delete config[k];
-      await c.request("PUT", path(news.name), { config: { ...config, ...networkConfig(news) } });
+      await c.request("PUT", path(news.name), { config: mergedConfig(cur.config, networkConfig(olds), networkConfig(news)) });
       return { outs: news };
     },
     async delete(_id, n) {

@@ -36,8 +36,9 @@ export function instanceCreateBody(i: Instance): Record<string, unknown> {
 }
 
 /**
- * The config after an update: keys drydock set before and no longer wants
- * are removed, LXD's own (volatile.*, image.*) and other keys are kept.
+ * A config map after an update (instances, pools, networks): keys drydock set
+ * before and no longer wants are removed, LXD's own (volatile.*, image.*) and
+ * others' keys are kept.
  */
 export function mergedConfig(current: Record<string, string>, before: Record<string, string>, wanted: Record<string, string>): Record<string, string> {
   const c = { ...current };

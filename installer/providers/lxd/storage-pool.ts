@@ -2,6 +2,7 @@
 import { claim, type Kind } from "./claims.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { claimCheck, movedServer } from "./check.js";
+import { mergedConfig } from "./requests.js";
 
 type Inputs = lxd.StoragePoolInputs;
 type Outputs = Inputs;
@@ -39,9 +40,7 @@ export function storagePoolProvider(connect: LxdConnector): ResourceProvider<Inp
     async update(_id, olds, news) {
       const c = clientFor(connect, news.remote);
       const cur = await c.request<Pool>("GET", path(news.name));
-      const config = { ...cur.config };
-      for (const k of Object.keys(olds.config)) if (!(k in news.config)) delete config[k];
-      await c.request("PUT", path(news.name), { config: { ...config, ...news.config } });
+      await c.request("PUT", path(news.name), { config: mergedConfig(cur.config, olds.config, news.config) });
       return { outs: news };
     },
     async delete(_id, p) {
