@@ -18,7 +18,5 @@ export function serverOf(e: RemoteEndpoint): string {
   return `${machineOf(e.connection)}${e.socket}`;
 }
 
-/** Plain-value equality for config maps and lists. */
-export function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+/** Deep equality of plain values (config maps, lists, connections). */
+export { propertyEqualsPlain as same } from "../local/deps.js";

@@ -58,6 +58,11 @@ function connectionOf(i: Inputs, address: string, hostKey: string): Connection {
   return c as unknown as Connection;
 }
 
+/** Whether an in-place update leaves a running instance's address and login as they were. */
+function keepsAddress(news: Inputs, olds: Inputs): boolean {
+  return same(news.login, olds.login) && news.reach === olds.reach && same(news.networks, olds.networks);
+}
+
 /** Stops (forcibly) and deletes an instance; one that is already gone is fine. */
 async function removeInstance(c: LxdClient, name: string): Promise<void> {
   const inst = await c.find<LxdInstance>(path(name));
@@ -120,8 +125,7 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
       const keys = ["profiles", "limits", "rootDisk", "networks", "config", "authorizedKeys", "login", "reach", "remote"] as const;
       const changes = replaces.length > 0 || keys.some((k) => !same(news[k], oldInputs[k])) || olds.status !== "Running";
       // An in-place update of a running instance keeps its address and key, so what depends on them stays planned as it is.
-      const keeps = replaces.length === 0 && olds.status === "Running" && same(news.login, oldInputs.login)
-        && news.reach === oldInputs.reach && same(news.remote, oldInputs.remote) && same(news.networks, oldInputs.networks);
+      const keeps = replaces.length === 0 && olds.status === "Running" && keepsAddress(news, oldInputs) && same(news.remote, oldInputs.remote);
       return {
         changes, replaces,
         stables: keeps ? ["address", "hostKey", "connection", "status"] : [],
@@ -192,8 +196,7 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
         ctx.log(`starting ${news.name} (it was ${cur.status})`);
         await c.request("PUT", `${path(news.name)}/state`, { action: "start", timeout: 30 }, { waitSeconds: news.readyTimeout });
       }
-      return { outs: cur.status === "Running" && same(news.login, oldInputs.login) && news.reach === oldInputs.reach
-        && same(news.networks, oldInputs.networks)
+      return { outs: cur.status === "Running" && keepsAddress(news, oldInputs)
         ? { ...news, address: olds.address, hostKey: olds.hostKey, connection: connectionOf(news, olds.address, olds.hostKey), status: "Running" }
         : await ready(c, news, ctx) };
     },
