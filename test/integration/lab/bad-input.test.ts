@@ -5,18 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { TempProject } from "../cli.js";
-import { describeLab, lxcNames, sweep, type Lab } from "./env.js";
+import { describeLab, labProgram, lxcNames, sweep } from "./env.js";
 
 const PREFIX = "dd-bad";
-
-function program(lab: Lab, body: string): string {
-  return `import { lxd, ssh } from "drydock";
-const host = new ssh.Host("lab", { address: ${JSON.stringify(lab.host)}, port: ${lab.port}, user: ${JSON.stringify(lab.user)},
-  privateKeyPath: ${JSON.stringify(lab.key)}, hostKey: ${JSON.stringify(lab.hostKey)} });
-const remote = new lxd.Remote("lab", { host });
-${body}
-`;
-}
 
 describeLab("bad LXD input on the lab", (lab) => {
   const p = new TempProject("bad");
@@ -35,7 +26,7 @@ describeLab("bad LXD input on the lab", (lab) => {
   });
 
   async function refused(body: string): Promise<string> {
-    p.program(program(lab, body));
+    p.program(labProgram(lab, body));
     const r = await p.run("up", "--yes");
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
     expect(await lxcNames("list", PREFIX)).toEqual([]);
@@ -60,7 +51,7 @@ describeLab("bad LXD input on the lab", (lab) => {
     const out = await refused(`new lxd.Instance("n1", { remote, name: "${PREFIX}-n1", image: "${lab.image}", rootDisk: { pool: "no-such-pool" } });`);
     expect(out).toMatch(/storage-pool "no-such-pool" does not exist on the LXD server .* no resource of this program declares it/);
     expect(out).toContain("rootDisk.pool");
-    p.program(program(lab, `
+    p.program(labProgram(lab, `
 new lxd.StoragePool("pool", { remote, name: "${PREFIX}-pool", driver: "dir" });
 new lxd.Instance("n1", { remote, name: "${PREFIX}-n1", image: "${lab.image}", rootDisk: { pool: "${PREFIX}-pool" } });`));
     const preview = await p.run("preview");
@@ -80,14 +71,14 @@ new lxd.Instance("b", { remote, name: "${PREFIX}-same", image: "${lab.image}" })
   });
 
   it("an instance that is not ready in time is not left behind, and the error says so", async () => {
-    p.program(program(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
+    p.program(labProgram(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
   rootDisk: { pool: "${lab.pool}" }, readyTimeout: 0.5 });`));
     const r = await p.run("up", "--yes");
     expect(r.exitCode).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/gave up waiting for .*; the half-made instance dd-bad-slow is not kept: it was deleted/);
     expect(await lxcNames("list", PREFIX)).toEqual([]);
     // Nothing is left to block the next try: with time to boot, the same program works.
-    p.program(program(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
+    p.program(labProgram(lab, `new lxd.Instance("slow", { remote, name: "${PREFIX}-slow", image: "${lab.image}",
   rootDisk: { pool: "${lab.pool}" }, authorizedKeys: [${JSON.stringify(lab.publicKey)}] });`));
     await p.ok("up", "--yes");
     expect(await lxcNames("list", PREFIX)).toEqual([`${PREFIX}-slow`]);

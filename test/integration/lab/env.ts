@@ -54,6 +54,16 @@ export function labConnection(l: Lab): Connection {
   return { host: l.host, port: l.port, user: l.user, privateKeyPath: l.key, hostKeys: [l.hostKey] };
 }
 
+/** The start of a test program: `import { lxd, ssh }`, and `host` and `remote` for the lab's LXD server over SSH. */
+export function labProgram(l: Lab, body: string): string {
+  return `import { lxd, ssh } from "drydock";
+const host = new ssh.Host("lab", { address: ${JSON.stringify(l.host)}, port: ${l.port}, user: ${JSON.stringify(l.user)},
+  privateKeyPath: ${JSON.stringify(l.key)}, hostKey: ${JSON.stringify(l.hostKey)} });
+const remote = new lxd.Remote("lab", { host });
+${body}
+`;
+}
+
 /** `lxc` on this machine, for checks made outside drydock. */
 export async function lxc(...args: string[]): Promise<string> {
   const r = await execa("lxc", args, { reject: false, stdin: "ignore" });

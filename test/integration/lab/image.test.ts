@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TempProject } from "../cli.js";
-import { describeLab, lxc } from "./env.js";
+import { describeLab, labProgram, lxc } from "./env.js";
 
 const ALIAS = "dd-img-test";
 
@@ -22,15 +22,10 @@ describeLab("lxd.Image import on the lab", (lab) => {
     writeFileSync(join(src, "rootfs", "etc", "hostname"), "imported\n");
     await execa("tar", ["-C", join(src, "meta"), "-czf", join(p.dir, "meta.tar.gz"), "metadata.yaml"]);
     await execa("tar", ["-C", join(src, "rootfs"), "-czf", join(p.dir, "rootfs.tar.gz"), "."]);
-    p.program(`import { lxd, ssh } from "drydock";
-const host = new ssh.Host("lab", { address: ${JSON.stringify(lab.host)}, port: ${lab.port}, user: ${JSON.stringify(lab.user)},
-  privateKeyPath: ${JSON.stringify(lab.key)}, hostKey: ${JSON.stringify(lab.hostKey)} });
-const remote = new lxd.Remote("lab", { host });
-const image = new lxd.Image("img", { remote, alias: "${ALIAS}", metadataFile: "meta.tar.gz", rootfsFile: "rootfs.tar.gz" });
+    p.program(labProgram(lab, `const image = new lxd.Image("img", { remote, alias: "${ALIAS}", metadataFile: "meta.tar.gz", rootfsFile: "rootfs.tar.gz" });
 const found = new lxd.Image("found", { remote, alias: ${JSON.stringify(lab.image)} });
 export const fingerprint = image.fingerprint;
-export const labFingerprint = found.fingerprint;
-`);
+export const labFingerprint = found.fingerprint;`));
     await p.ok("stack", "init", "dev");
   });
 

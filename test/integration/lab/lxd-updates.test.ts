@@ -1,18 +1,13 @@
 /** Bridges and profiles change in place (the same LXD object, new config); refresh sees them deleted outside drydock. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TempProject } from "../cli.js";
-import { describeLab, lxc, lxcNames, sweep, type Lab } from "./env.js";
+import { describeLab, labProgram, lxc, lxcNames, sweep, type Lab } from "./env.js";
 
 const PREFIX = "dd-upd";
 
 function program(lab: Lab, expiry: string, limit: string): string {
-  return `import { lxd, ssh } from "drydock";
-const host = new ssh.Host("lab", { address: ${JSON.stringify(lab.host)}, port: ${lab.port}, user: ${JSON.stringify(lab.user)},
-  privateKeyPath: ${JSON.stringify(lab.key)}, hostKey: ${JSON.stringify(lab.hostKey)} });
-const remote = new lxd.Remote("lab", { host });
-new lxd.Network("br", { remote, name: "${PREFIX}-br", ipv4: "10.212.0.1/24", config: { "ipv4.dhcp.expiry": "${expiry}" } });
-new lxd.Profile("prof", { remote, name: "${PREFIX}-prof", config: { "limits.memory": "${limit}" } });
-`;
+  return labProgram(lab, `new lxd.Network("br", { remote, name: "${PREFIX}-br", ipv4: "10.212.0.1/24", config: { "ipv4.dhcp.expiry": "${expiry}" } });
+new lxd.Profile("prof", { remote, name: "${PREFIX}-prof", config: { "limits.memory": "${limit}" } });`);
 }
 
 describeLab("in-place updates of LXD bridges and profiles", (lab) => {
