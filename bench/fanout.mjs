@@ -16,6 +16,7 @@ import { ansibleRound, ansibleSetup, ansibleVersion } from "./fanout/ansible.mjs
 import { cpuGroup, machineBusy, ownCpu } from "./fanout/cpu.mjs";
 import { BRIDGE, endpoints, leftovers, removeNetwork, stopMentioning, SUBNET } from "./fanout/endpoints.mjs";
 import { roundFigures, roundLine, summary } from "./fanout/report.mjs";
+import { readLabEnv } from "../test/lab/env.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const HOSTS = Number(process.env.FANOUT_HOSTS ?? 50);
@@ -42,12 +43,8 @@ if (process.argv.includes("--cleanup")) {
   console.log(`fanout: removed ${left.netns.length} netns${left.bridge ? `, bridge ${BRIDGE}` : ""} and ${stale.length} temp files/dirs`);
   process.exit(0);
 }
-const labEnv = join(root, "test/lab/lab.env");
-if (!existsSync(labEnv)) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
-const lab = Object.fromEntries(readFileSync(labEnv, "utf8").split("\n").filter((l) => /^\w+=/.test(l)).map((l) => {
-  const i = l.indexOf("=");
-  return [l.slice(0, i), l.slice(i + 1)];
-}));
+const lab = readLabEnv();
+if (!lab) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
 const user = lab.LAB_SSH_USER;
 const key = lab.LAB_SSH_KEY;
 if (!user || !key || !existsSync(key)) quit(`lab.env names no usable LAB_SSH_USER/LAB_SSH_KEY (key "${key}"): run \`npm run lab:up\` again`, 2);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+import { readLabEnv } from "../test/lab/env.mjs";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -18,18 +19,11 @@ const N_LIST = sizes.length ? sizes : [3, 10];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PREFIX = "dd-bench";
 
-function labEnv() {
-  const file = join(ROOT, "test", "lab", "lab.env");
-  let text;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    console.error(`no ${file}: bring the lab up first (npm run lab:up)`);
-    process.exit(2);
-  }
-  return Object.fromEntries(text.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+const lab = readLabEnv();
+if (!lab) {
+  console.error("no test/lab/lab.env: bring the lab up first (npm run lab:up)");
+  process.exit(2);
 }
-const lab = labEnv();
 const pubKey = readFileSync(`${lab.LAB_SSH_KEY}.pub`, "utf8").trim();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,21 +1,11 @@
 // The stack config `node examples/run.mjs lxd-hosts` sets on first use: the host lab's
 // SSH endpoint from test/lab/lab.env (written by `npm run lab:up`).
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
-export function labEnv() {
-  const file = join(import.meta.dirname, "..", "..", "test", "lab", "lab.env");
-  let text;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new Error(`no ${file}: bring the host lab up first (npm run lab:up)`);
-  }
-  return Object.fromEntries(text.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-}
+import { LAB_ENV, readLabEnv } from "../../test/lab/env.mjs";
 
 export function stackConfig() {
-  const lab = labEnv();
+  const lab = readLabEnv();
+  if (!lab) throw new Error(`no ${LAB_ENV}: bring the host lab up first (npm run lab:up)`);
   return [
     { key: "sshHost", value: lab.LAB_SSH_HOST },
     { key: "sshPort", value: lab.LAB_SSH_PORT },

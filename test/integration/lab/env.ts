@@ -3,13 +3,12 @@
  * test/lab/lab.env, an `lxc` for out-of-band checks, and a skip with the
  * reason printed when there is no lab on this machine.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { LAB_ENV, readLabEnv } from "../../lab/env.mjs";
 import { execa } from "execa";
 import { describe } from "vitest";
 import type { Connection } from "../../../sdk/ssh/connection.js";
-
-export const LAB_ENV = resolve(import.meta.dirname, "../../lab/lab.env");
 
 export interface Lab {
   readonly host: string;
@@ -25,10 +24,11 @@ export interface Lab {
   readonly publicKey: string;
 }
 
+export { LAB_ENV };
+
 function load(): Lab | undefined {
-  if (!existsSync(LAB_ENV)) return undefined;
-  const env = Object.fromEntries(readFileSync(LAB_ENV, "utf8").split("\n").filter((l) => l.includes("="))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const env = readLabEnv();
+  if (!env) return undefined;
   return {
     host: env.LAB_SSH_HOST!, port: Number(env.LAB_SSH_PORT), user: env.LAB_SSH_USER!, key: env.LAB_SSH_KEY!,
     hostKey: env.LAB_SSH_HOSTKEY!, image: env.LAB_IMAGE!, pool: env.LAB_POOL!, network: env.LAB_NETWORK!,
