@@ -19,3 +19,4 @@ export { isUnknown } from "./properties.js";
 export * as local from "./local/index.js";
 export * as ssh from "./ssh/index.js";
 export * as lxd from "./lxd/index.js";
+export * as pki from "./pki/index.js";

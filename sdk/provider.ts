@@ -27,6 +27,8 @@ export interface DiffResult {
   /** Output properties that keep their value across this update. */
   readonly stables?: readonly string[];
   readonly deleteBeforeReplace?: boolean;
+  /** Why, or what people should know, shown on the step: "renewal: expires in 12 days". */
+  readonly note?: string;
 }
 
 export interface CreateResult<O = Record<string, unknown>> {

@@ -13,6 +13,8 @@ export interface Decision {
   readonly replaces: readonly string[];
   readonly stables: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /** The provider's note on this step, if any. */
+  readonly note?: string;
 }
 
 export async function decide(
@@ -42,5 +44,6 @@ export async function decide(
     replaces: [...replaces].sort(),
     stables: [...(r.stables ?? [])],
     deleteBeforeReplace: Boolean(opts.deleteBeforeReplace || r.deleteBeforeReplace),
+    note: r.note,
   };
 }

@@ -234,7 +234,7 @@ export class Deployment implements Runtime {
     if (d.op === "update" && !provider.update) {
       throw new DrydockError("input", `${urn}: ${d.diffs.map((x) => x.path).join(", ")} changed, but provider ${req.type} cannot update in place (use replaceOnChanges)`, { urn });
     }
-    const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables };
+    const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables, note: d.note };
     let st: ResourceState;
     if (!old) st = await this.o.executor.create(spec);
     else if (d.op === "same") st = await this.o.executor.same(spec, old, renamedFrom);

@@ -25,6 +25,8 @@ export interface StepSpec {
   readonly diffs: readonly PropertyDiff[];
   readonly replaces: readonly string[];
   readonly stables: readonly string[];
+  /** The provider's note from its diff, shown on the step. */
+  readonly note?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly additionalSecretOutputs: readonly string[];
@@ -103,7 +105,7 @@ export class Executor {
   }
 
   private describe(op: StepOp, spec: StepSpec): void {
-    this.emit("plan", op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces });
+    this.emit("plan", op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: spec.note });
   }
 
   private guardKnown(spec: StepSpec): void {
@@ -168,7 +170,7 @@ export class Executor {
       op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
-    const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces }, spec.timeouts.create, pending, (ctx) =>
+    const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: spec.note }, spec.timeouts.create, pending, (ctx) =>
       provider.create(inputs, ctx),
     );
     const st = this.stateOf(spec, r.id, r.outs ?? {});
@@ -191,7 +193,7 @@ export class Executor {
       op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
-    const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs }, spec.timeouts.update, pending, (ctx) =>
+    const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs, note: spec.note }, spec.timeouts.update, pending, (ctx) =>
       provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
     );
     const st = this.stateOf(spec, old.id, { ...revealMap(old.outputs), ...(r.outs ?? {}) });
@@ -204,7 +206,7 @@ export class Executor {
   async replace(spec: StepSpec, old: ResourceState, deleteFirst: boolean, renamedFrom?: string): Promise<ResourceState> {
     if (old.protect) this.refuseProtected(old, "replace");
     if (this.dryRun) {
-      this.emit("plan", "replace", spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: deleteFirst ? "delete before replace" : undefined });
+      this.emit("plan", "replace", spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: joinNotes(spec.note, deleteFirst ? "delete before replace" : undefined) });
       return this.planned(spec, undefined);
     }
     if (renamedFrom) this.o.state.current.delete(renamedFrom);
@@ -238,7 +240,7 @@ export class Executor {
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
       deleteTimeout: spec.timeouts.delete,
     };
-    this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, renamedFrom ? { note: `renamed from ${renamedFrom}` } : {});
+    this.emit(this.dryRun ? "plan" : "done", "same", spec.urn, spec.type, { note: joinNotes(spec.note, renamedFrom ? `renamed from ${renamedFrom}` : undefined) });
     // What must be saved now; new inputs alone are saved with the final checkpoint.
     const recorded = Boolean(renamedFrom) || resecret || metadataChanged(old, st);
     if (recorded || !propertyEquals(old.inputs, st.inputs)) this.stateChanged = true;
@@ -333,4 +335,9 @@ async function withTimeout<T>(urn: string, op: string, ms: number | undefined, f
   } finally {
     clearTimeout(timer);
   }
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const n = notes.filter((x): x is string => Boolean(x));
+  return n.length ? n.join("; ") : undefined;
 }

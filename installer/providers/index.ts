@@ -7,6 +7,7 @@ import { hostProvider } from "./ssh/host.js";
 import { commandProvider as sshCommandProvider } from "./ssh/command.js";
 import { fileProvider as sshFileProvider } from "./ssh/file.js";
 import { lxdProviders } from "./lxd/index.js";
+import { pkiProviders } from "./pki/index.js";
 import { sshTransport } from "../transport/index.js";
 
 export function builtinProviders(): Record<string, AnyProvider> {
@@ -17,5 +18,6 @@ export function builtinProviders(): Record<string, AnyProvider> {
     [ssh.COMMAND_TYPE]: sshCommandProvider(sshTransport),
     [ssh.FILE_TYPE]: sshFileProvider(sshTransport),
     ...lxdProviders(sshTransport),
+    ...pkiProviders(),
   };
 }

@@ -1,0 +1,42 @@
+/** pki.CertificateAuthority: a self-signed CA (Kubernetes, etcd, front-proxy), renewed with the same key. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import type { Input, Output } from "../output.js";
+import { AlgorithmSchema, CERT_OUTPUTS, DurationSchema } from "./common.js";
+
+export const CA_TYPE = "drydock:pki:CertificateAuthority";
+
+export const CertificateAuthorityArgsSchema = z.object({
+  commonName: z.string().min(1, "commonName must not be empty"),
+  organization: z.array(z.string().min(1)).default([]),
+  /** @default "ecdsa-p256" */
+  algorithm: AlgorithmSchema.default("ecdsa-p256"),
+  /** @default "3650d" */
+  validity: DurationSchema.default("3650d"),
+  /** Renewed (same key, so certificates it issued stay valid) when this close to its end. @default "180d" */
+  renewBefore: DurationSchema.default("180d"),
+}).strict();
+
+export type CertificateAuthorityInputs = z.infer<typeof CertificateAuthorityArgsSchema>;
+
+export interface CertificateAuthorityArgs {
+  readonly commonName: Input<string>;
+  readonly organization?: Input<readonly Input<string>[]>;
+  readonly algorithm?: Input<"ecdsa-p256" | "rsa-2048" | "rsa-3072">;
+  readonly validity?: Input<string>;
+  readonly renewBefore?: Input<string>;
+}
+
+export class CertificateAuthority extends CustomResource {
+  declare readonly certPem: Output<string>;
+  /** Secret. */
+  declare readonly keyPem: Output<string>;
+  /** ISO 8601. */
+  declare readonly notBefore: Output<string>;
+  declare readonly notAfter: Output<string>;
+  declare readonly serialNumber: Output<string>;
+
+  constructor(name: string, args: CertificateAuthorityArgs, opts?: ResourceOptions) {
+    super(CA_TYPE, name, { ...args }, { ...opts, additionalSecretOutputs: ["keyPem", ...(opts?.additionalSecretOutputs ?? [])] }, CERT_OUTPUTS);
+  }
+}

@@ -1,0 +1,71 @@
+/** pki.Certificate: a leaf signed by a CertificateAuthority, for servers, clients or peers. */
+import { isIP } from "../net.js";
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import { secret, type Input, type Output } from "../output.js";
+import { AlgorithmSchema, CaRefSchema, CERT_OUTPUTS, DurationSchema, durationMs, toPemPair, type CaLike } from "./common.js";
+
+export const CERTIFICATE_TYPE = "drydock:pki:Certificate";
+
+/** server: TLS server auth; client: TLS client auth; peer: both (etcd peers). */
+export const UsageSchema = z.enum(["server", "client", "peer"]);
+export type Usage = z.infer<typeof UsageSchema>;
+
+const DnsNameSchema = z.string().regex(/^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+  "must be a DNS name such as etcd-0.example.internal");
+
+export const CertificateArgsSchema = z.object({
+  ca: CaRefSchema,
+  commonName: z.string().min(1, "commonName must not be empty"),
+  /** Subject O= values; Kubernetes reads them as groups (system:masters, system:nodes). */
+  organization: z.array(z.string().min(1)).default([]),
+  usages: z.array(UsageSchema).min(1, "usages must name at least one of server, client, peer"),
+  dnsNames: z.array(DnsNameSchema).default([]),
+  ipAddresses: z.array(z.string().refine((s) => isIP(s), "must be an IPv4 or IPv6 address")).default([]),
+  /** @default "ecdsa-p256" */
+  algorithm: AlgorithmSchema.default("ecdsa-p256"),
+  /** @default "365d" */
+  validity: DurationSchema.default("365d"),
+  /** Renewed by `up` (and shown by `preview`) when this close to its end. @default "30d" */
+  renewBefore: DurationSchema.default("30d"),
+}).strict().superRefine((v, ctx) => {
+  if (durationMs(v.renewBefore) >= durationMs(v.validity)) {
+    ctx.addIssue({ code: "custom", path: ["renewBefore"], message: `renewBefore (${v.renewBefore}) must be shorter than validity (${v.validity}), or every run would renew it` });
+  }
+  if (v.usages.some((u) => u !== "client") && v.dnsNames.length + v.ipAddresses.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["dnsNames"], message: "a server or peer certificate needs at least one DNS name or IP address" });
+  }
+});
+
+export type CertificateInputs = z.infer<typeof CertificateArgsSchema>;
+
+export interface CertificateArgs {
+  /** A pki.CertificateAuthority, or `{certPem, keyPem}`. */
+  readonly ca: CaLike;
+  readonly commonName: Input<string>;
+  readonly organization?: Input<readonly Input<string>[]>;
+  readonly usages: Input<readonly Input<Usage>[]>;
+  readonly dnsNames?: Input<readonly Input<string>[]>;
+  readonly ipAddresses?: Input<readonly Input<string>[]>;
+  readonly algorithm?: Input<"ecdsa-p256" | "rsa-2048" | "rsa-3072">;
+  readonly validity?: Input<string>;
+  readonly renewBefore?: Input<string>;
+}
+
+export class Certificate extends CustomResource {
+  declare readonly certPem: Output<string>;
+  /** Secret. */
+  declare readonly keyPem: Output<string>;
+  /** The issuing CA's certificate, for bundles and kubeconfigs. */
+  declare readonly caCertPem: Output<string>;
+  declare readonly notBefore: Output<string>;
+  declare readonly notAfter: Output<string>;
+  declare readonly serialNumber: Output<string>;
+
+  constructor(name: string, args: CertificateArgs, opts?: ResourceOptions) {
+    const pair = toPemPair(args.ca);
+    const ca = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
+    super(CERTIFICATE_TYPE, name, { ...args, ca }, { ...opts, additionalSecretOutputs: ["keyPem", ...(opts?.additionalSecretOutputs ?? [])] },
+      [...CERT_OUTPUTS, "caCertPem"]);
+  }
+}

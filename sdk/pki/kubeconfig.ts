@@ -1,0 +1,50 @@
+/** pki.Kubeconfig: a kubeconfig for one user of one cluster, with its certificate embedded. */
+import { z } from "zod";
+import { CustomResource, type ResourceOptions } from "../resource.js";
+import { Output, secret, type Input } from "../output.js";
+import { CertRefSchema, toPemPair, type CaLike } from "./common.js";
+
+export const KUBECONFIG_TYPE = "drydock:pki:Kubeconfig";
+
+const NameSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:@-]*$/, "must be letters, digits and . _ : @ -");
+
+export const KubeconfigArgsSchema = z.object({
+  /** The API server's URL: https://10.0.0.10:6443 */
+  server: z.string().regex(/^https:\/\/[^\s/]+(:\d+)?\/?$/, 'must be an https URL such as "https://10.0.0.10:6443"'),
+  /** The cluster CA's certificate. */
+  caCertPem: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
+  certificate: CertRefSchema,
+  /** @default "drydock" */
+  clusterName: NameSchema.default("drydock"),
+  /** @default the resource's name */
+  userName: NameSchema,
+  /** @default `${userName}@${clusterName}` */
+  contextName: NameSchema.optional(),
+}).strict();
+
+export type KubeconfigInputs = z.infer<typeof KubeconfigArgsSchema>;
+
+export interface KubeconfigArgs {
+  readonly server: Input<string>;
+  /** A pki.CertificateAuthority, or the CA's PEM. */
+  readonly ca: Input<string> | { readonly certPem: Output<string> };
+  /** A pki.Certificate with client usage, or `{certPem, keyPem}`. */
+  readonly certificate: CaLike;
+  readonly clusterName?: Input<string>;
+  readonly userName?: Input<string>;
+  readonly contextName?: Input<string>;
+}
+
+export class Kubeconfig extends CustomResource {
+  /** The kubeconfig YAML; secret (it holds the private key). */
+  declare readonly content: Output<string>;
+
+  constructor(name: string, args: KubeconfigArgs, opts?: ResourceOptions) {
+    const { ca, certificate, ...rest } = args;
+    const caCertPem = ca && typeof ca === "object" && !Output.isInstance(ca) && "certPem" in ca ? ca.certPem : (ca as Input<string>);
+    const pair = toPemPair(certificate);
+    const cert = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
+    super(KUBECONFIG_TYPE, name, { ...rest, userName: args.userName ?? name, caCertPem, certificate: cert },
+      { ...opts, additionalSecretOutputs: ["content", ...(opts?.additionalSecretOutputs ?? [])] }, ["content"]);
+  }
+}
