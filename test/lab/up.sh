@@ -81,7 +81,8 @@ start_lxcfs() {
   echo "$pid" >"$RUN_DIR/lxcfs.pid"
   for ((i = 0; i < 100; i++)); do
     mountpoint -q "$LXCFS_DIR" && break
-    pid_runs "$pid" /usr/bin/lxcfs || break
+    # Only a dead process ends the wait: right after the fork /proc/PID/exe is still this shell, not lxcfs.
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   mountpoint -q "$LXCFS_DIR" || { tail -n 5 "$RUN_DIR/lxcfs.log" >&2; die "lxcfs did not start (log: $RUN_DIR/lxcfs.log)"; }
