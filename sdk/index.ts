@@ -16,7 +16,9 @@ export {
   type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";
 export { isUnknown } from "./properties.js";
+export { ArtifactSchema, type Artifact } from "./artifact.js";
 export * as local from "./local/index.js";
 export * as ssh from "./ssh/index.js";
 export * as lxd from "./lxd/index.js";
 export * as pki from "./pki/index.js";
+export * as etcd from "./etcd/index.js";

@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { randomBytes } from "node:crypto";
 
-export async function writeFileAtomic(path: string, data: string, mode = 0o600, dirMode = 0o700): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600, dirMode = 0o700): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: dirMode });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -1,0 +1,77 @@
+/** Membership as etcd sees it, and changing it one member at a time with health checked in between. */
+import type { Transport } from "../../transport/types.js";
+import { shellQuote } from "../../transport/types.js";
+import type { ClusterCerts } from "./certs.js";
+import { waitHealthy, type WaitOptions } from "./health.js";
+import { peerUrl, type Inputs, type Member } from "./plan.js";
+import { etcdctl, install, preflight, restart, start, wipe, type Binaries } from "./remote.js";
+
+export interface Listed {
+  readonly id: string;
+  readonly name: string;
+  readonly peerUrls: string;
+}
+
+/** `member list` from the anchor: hex ids, names ("" while a member has not started). */
+export async function memberList(anchor: Transport): Promise<Listed[]> {
+  const r = await etcdctl(anchor, "member list -w simple");
+  if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member list failed: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  return r.stdout.trim().split("\n").filter(Boolean).map((l) => {
+    const [id = "", , name = "", peerUrls = ""] = l.split(", ");
+    return { id, name, peerUrls };
+  });
+}
+
+export interface Ops extends Omit<WaitOptions, "step"> {
+  readonly connect: (m: Member) => Transport;
+  readonly inputs: Inputs;
+  readonly certs: ClusterCerts;
+  readonly bins: Binaries;
+}
+
+/** Adds one member: preflight, `member add`, install with the existing cluster, start, wait. Undone if it never becomes healthy. */
+export async function addMember(anchor: Transport, current: readonly Member[], m: Member, o: Ops): Promise<void> {
+  const t = o.connect(m);
+  await preflight(t, m, o.inputs);
+  o.log(`adding etcd member ${m.name} (${peerUrl(m, o.inputs)})`);
+  const r = await etcdctl(anchor, `member add ${shellQuote(m.name)} --peer-urls=${shellQuote(peerUrl(m, o.inputs))}`);
+  if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member add ${m.name} failed: ${r.stderr.trim()}`);
+  const cluster = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(r.stdout)?.[1];
+  const id = /Member ([0-9a-f]+) added/.exec(r.stdout)?.[1];
+  if (!cluster || !id) throw new Error(`${anchor.name}: unexpected output from etcdctl member add: ${r.stdout.trim()}`);
+  try {
+    await install(t, m, o.inputs, o.certs, o.bins, { initialCluster: cluster, state: "existing" });
+    await start(t, m);
+    await waitHealthy(anchor, [...current, m], o.inputs, { ...o, step: `after adding ${m.name}` });
+  } catch (e) {
+    await etcdctl(anchor, `member remove ${id}`).catch(() => undefined);
+    await wipe(t, m, o.inputs).catch(() => undefined);
+    throw new Error(`${(e as Error).message}\n(member ${m.name} was removed again; the cluster is as it was)`);
+  }
+}
+
+/** Removes one member: `member remove` first (from a member that stays), then stop and wipe it, then wait. */
+export async function removeMember(anchor: Transport, remaining: readonly Member[], m: Member, o: Ops): Promise<void> {
+  const listed = (await memberList(anchor)).find((x) => x.name === m.name || x.peerUrls.split(",").includes(peerUrl(m, o.inputs)));
+  if (listed) {
+    o.log(`removing etcd member ${m.name} (${listed.id})`);
+    const r = await etcdctl(anchor, `member remove ${listed.id}`);
+    if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member remove ${m.name} failed: ${r.stderr.trim()}`);
+  }
+  await wipe(o.connect(m), m, o.inputs).catch((e: Error) => o.log(`could not clean up ${m.name}'s machine (it is out of the cluster): ${e.message}`));
+  await waitHealthy(anchor, remaining, o.inputs, { ...o, step: `after removing ${m.name}` });
+}
+
+/** New files on every member first; then, one at a time, a restart where something changed, with health checked after each. */
+export async function rollingUpdate(anchor: Transport, members: readonly Member[], o: Ops): Promise<string[]> {
+  const changed = await Promise.all(members.map((m) => install(o.connect(m), m, o.inputs, o.certs, o.bins)));
+  const restarted: string[] = [];
+  for (const [k, m] of members.entries()) {
+    if (!changed[k]) continue;
+    o.log(`restarting etcd member ${m.name} (${restarted.length + 1} of ${changed.filter(Boolean).length})`);
+    await restart(o.connect(m), m);
+    await waitHealthy(anchor, members, o.inputs, { ...o, step: `after restarting ${m.name}` });
+    restarted.push(m.name);
+  }
+  return restarted;
+}
