@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { DrydockError } from "../engine/errors.js";
 import type { GlobalOptions } from "./context.js";
+import { backupTake, backupVerify } from "./commands/backup.js";
 import { configGet, configLs, configRm, configSet } from "./commands/config.js";
 import { runOperation, type OperationFlags } from "./commands/operations.js";
 import { stackInit, stackLs, stackOutput, stackRm, stackSelect, stackUnlock } from "./commands/stack.js";
@@ -98,6 +99,16 @@ config
   .addOption(new Option("--show-secrets", "reveal a secret value"))
   .action(run((key: string, o: { showSecrets?: boolean }, c: Command) => configGet(key, Boolean(o.showSecrets), globals(c))));
 config.command("rm <key>").description("remove a value").action(run((key: string, _o, c: Command) => configRm(key, globals(c))));
+
+const backup = program
+  .command("backup")
+  .description("archive the stack: etcd snapshots (over mTLS), state, config and the program spec")
+  .option("--out <file>", "where to write the archive (default: drydock-backup-<project>-<stack>-<time>.tar)")
+  .action(run((o: { out?: string }, c: Command) => backupTake({ out: o.out === undefined ? undefined : resolve(o.out) }, globals(c))));
+backup
+  .command("verify <file>")
+  .description("check a backup: every file's sha256 and each etcd snapshot's own hash")
+  .action(run((file: string, _o, c: Command) => backupVerify(resolve(file), globals(c))));
 
 // `drydock up | head` closes stdout early: stop writing, do not crash (the lock is released in finally blocks).
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

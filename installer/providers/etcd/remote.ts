@@ -85,8 +85,13 @@ export async function wipe(t: Transport, m: Member, i: Inputs): Promise<void> {
  * endpoint, or to `endpoints` (etcdctl refuses a flag that shadows its variable).
  */
 export function etcdctl(t: Transport, args: string, o: { endpoints?: readonly string[]; timeoutMs?: number } = {}) {
-  const eps = o.endpoints ? `unset ETCDCTL_ENDPOINTS\nexport ETCDCTL_ENDPOINTS=${shellQuote(o.endpoints.join(","))}\n` : "";
-  return t.exec(`set -a; . /etc/etcd/etcdctl.env; set +a\n${eps}${BIN.etcdctl} ${args}`, { sudo: true, timeoutMs: o.timeoutMs ?? 30_000 });
+  return withEtcdctlEnv(t, `${BIN.etcdctl} ${args}`, o);
+}
+
+/** A script run as root with etcdctl's settings (client certificate, endpoints) exported. */
+export function withEtcdctlEnv(t: Transport, script: string, o: { endpoints?: readonly string[]; timeoutMs?: number } = {}) {
+  const eps = o.endpoints ? `export ETCDCTL_ENDPOINTS=${shellQuote(o.endpoints.join(","))}\n` : "";
+  return t.exec(`set -a; . /etc/etcd/etcdctl.env; set +a\n${eps}${script}`, { sudo: true, timeoutMs: o.timeoutMs ?? 30_000 });
 }
 
 /** The last lines of the member's etcd log, for error messages. */

@@ -1,0 +1,50 @@
+/** An etcd snapshot over mTLS from a healthy member, read back and checked by sha256 against the member's own sum. */
+import { createHash, randomBytes } from "node:crypto";
+import type { etcd } from "../../sdk/index.js";
+import type { Connector } from "../providers/ssh/deps.js";
+import { BIN, etcdctl, withEtcdctlEnv } from "../providers/etcd/remote.js";
+import { snapshotProblem } from "./snapshot.js";
+
+export interface Taken {
+  readonly snapshot: Buffer;
+  readonly member: string;
+  readonly revision?: string;
+}
+
+/** Tries each member in order until one is healthy and gives a snapshot that checks out. */
+export async function takeSnapshot(c: etcd.ClusterInputs, connect: Connector, log: (m: string) => void): Promise<Taken> {
+  const errors: string[] = [];
+  for (const m of c.members) {
+    const t = connect(m.connection);
+    const file = `/var/lib/drydock-etcd/backup-${randomBytes(6).toString("hex")}.db`;
+    try {
+      const h = await etcdctl(t, "endpoint health --command-timeout=5s", { timeoutMs: 30_000 });
+      if (h.code !== 0) throw new Error(`not healthy: ${(h.stderr || h.stdout).trim().split("\n").pop()}`);
+      log(`taking an etcd snapshot of ${c.clusterName} from ${m.name} (${t.name})`);
+      const s = await withEtcdctlEnv(t, [
+        "set -e",
+        "mkdir -p /var/lib/drydock-etcd && chmod 0700 /var/lib/drydock-etcd",
+        `out=$(${BIN.etcdctl} snapshot save ${file} 2>&1) || { printf '%s\\n' "$out" | tail -n 3 >&2; exit 1; }`,
+        `sha256sum ${file}`,
+        `${BIN.etcdctl} endpoint status -w json`,
+      ].join("\n"), { timeoutMs: 600_000 });
+      if (s.code !== 0) throw new Error(`snapshot save failed: ${s.stderr.trim().split("\n").slice(-3).join(" ")}`);
+      const [sumLine = "", status = ""] = s.stdout.split("\n");
+      const remoteSum = sumLine.split(" ")[0];
+      const snapshot = await t.readFile(file, { sudo: true });
+      if (!snapshot) throw new Error(`${file} vanished before it was read`);
+      const got = createHash("sha256").update(snapshot).digest("hex");
+      if (got !== remoteSum) throw new Error(`snapshot changed in transit: ${m.name} says sha256 ${remoteSum}, received ${got}`);
+      const p = snapshotProblem(snapshot);
+      if (p) throw new Error(p);
+      const revision = /"revision":\s*(\d+)/.exec(status)?.[1];
+      return { snapshot, member: m.name, ...(revision ? { revision } : {}) };
+    } catch (e) {
+      errors.push(`${m.name} (${t.name}): ${(e as Error).message}`);
+      log(`${m.name}: ${(e as Error).message}; trying the next member`);
+    } finally {
+      await t.exec(`rm -f ${file}`, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+    }
+  }
+  throw new Error(`no snapshot of etcd cluster ${c.clusterName}: every member failed:\n${errors.map((e) => `  ✖ ${e}`).join("\n")}`);
+}
