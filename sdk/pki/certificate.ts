@@ -29,7 +29,8 @@ export const CertificateArgsSchema = z.object({
   /** Renewed by `up` (and shown by `preview`) when this close to its end. @default "30d" */
   renewBefore: DurationSchema.default("30d"),
 }).strict().superRefine((v, ctx) => {
-  if (durationMs(v.renewBefore) >= durationMs(v.validity)) {
+  const valid = (d: string) => DurationSchema.safeParse(d).success;
+  if (valid(v.renewBefore) && valid(v.validity) && durationMs(v.renewBefore) >= durationMs(v.validity)) {
     ctx.addIssue({ code: "custom", path: ["renewBefore"], message: `renewBefore (${v.renewBefore}) must be shorter than validity (${v.validity}), or every run would renew it` });
   }
   if (v.usages.some((u) => u !== "client") && v.dnsNames.length + v.ipAddresses.length === 0) {
