@@ -6,7 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$(date +%s%N)
 
-PACKAGES=(lxd lxd-client nftables mmdebstrap openssh-server sudo ansible etcd-server etcd-client)
+PACKAGES=(lxd lxd-client nftables mmdebstrap openssh-server sudo ansible etcd-server etcd-client faketime)
 LXD_POOLS_DIR=/var/lib/lxd/storage-pools
 # What LXD's dir driver keeps in a pool's source directory.
 DIR_POOL_LAYOUT=(buckets containers containers-snapshots custom custom-snapshots images virtual-machines virtual-machines-snapshots)
