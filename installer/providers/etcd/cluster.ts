@@ -6,13 +6,14 @@
 import { fetchArtifact } from "../../artifacts/fetch.js";
 import { readBackup, snapshotOf } from "../../backup/archive.js";
 import { ensureCerts, certsDue, type ClusterCerts } from "./certs.js";
-import { checkWith, isUnknown, etcd, machineOf, same, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, etcd, machineOf, pki, same, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import { waitHealthy } from "./health.js";
 import { addMember, memberList, removeMember, rollingUpdate, type Ops } from "./members.js";
 import { address, clientUrl, initialCluster, memberProblems, REPLACING, type Inputs, type Member } from "./plan.js";
 import { install, preflight, start, wipe, type Binaries } from "./remote.js";
 import { restoreMember } from "./restore.js";
 import type { Clock } from "../pki/deps.js";
+import { signedBy } from "../pki/certificate.js";
 
 interface Outputs extends Inputs {
   readonly endpoints: string[];
@@ -22,6 +23,13 @@ interface Outputs extends Inputs {
   readonly memberIds: Record<string, string>;
   /** Every certificate and key the cluster keeps (the CA's too when it made its own). */
   readonly pki: ClusterCerts;
+}
+
+/** Whether two CAs have the same key (a CA re-signed with its key is the same CA to etcd's peers). */
+function sameCaKey(a: Inputs["ca"], b: Inputs["ca"]): boolean {
+  if (!a || !b) return a === b;
+  if (isUnknown(a) || isUnknown(a.certPem)) return true;
+  return a.certPem === b.certPem || signedBy(a.certPem, b.certPem);
 }
 
 /** A member's identity: its name, machine and address; any change is a remove and an add. */
@@ -59,6 +67,10 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
       const r = checkWith(etcd.ClusterArgsSchema, news);
       if (!r.inputs) return r;
       const failures = memberProblems(r.inputs);
+      const { certValidity: v, certRenewBefore: rb } = r.inputs;
+      if (!isUnknown(v) && !isUnknown(rb) && pki.durationMs(rb) >= pki.durationMs(v)) {
+        failures.push({ property: "certRenewBefore", reason: `certRenewBefore (${rb}) must be shorter than certValidity (${v}), or every run would renew and restart` });
+      }
       const restore = r.inputs.restoreFrom;
       if (!olds && restore && !isUnknown(restore) && !isUnknown(restore.file)) {
         try {
@@ -73,9 +85,13 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
     idFor: (i) => i.clusterName,
 
     async diff(_id, olds, news, oldInputs) {
-      const replaces = REPLACING.filter((k) => !isUnknown(news[k]) && !same(k === "ca" ? news.ca?.certPem : news[k], k === "ca" ? oldInputs.ca?.certPem : oldInputs[k]));
-      if (replaces.length) return { changes: true, replaces: [...replaces], note: "a new, empty cluster: take a backup first if its data matters" };
+      const replaces = REPLACING.filter((k) => !isUnknown(news[k]) && (k === "ca" ? !sameCaKey(news.ca, oldInputs.ca) : !same(news[k], oldInputs[k])));
+      if (replaces.length) {
+        // The old cluster goes first: the new one would use the same machines, files and unit.
+        return { changes: true, replaces: [...replaces], deleteBeforeReplace: true, note: "a new, empty cluster: take a backup first if its data matters" };
+      }
       const notes: string[] = [];
+      if (news.ca && !isUnknown(news.ca) && !isUnknown(news.ca.certPem) && news.ca.certPem !== oldInputs.ca?.certPem) notes.push("its CA was re-signed (same key): new ca.crt, rolling restart");
       if (news.members.some((m) => isUnknown(m) || isUnknown(m.connection) || isUnknown(m.address))) notes.push("members known once their hosts are");
       else {
         const had = new Set(oldInputs.members.map(key));

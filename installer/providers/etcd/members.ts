@@ -1,6 +1,6 @@
 /** Membership as etcd sees it, and changing it one member at a time with health checked in between. */
 import type { Transport } from "../../transport/types.js";
-import { shellQuote } from "../../transport/types.js";
+import { run, shellQuote } from "../../transport/types.js";
 import type { ClusterCerts } from "./certs.js";
 import { waitHealthy, type WaitOptions } from "./health.js";
 import { peerUrl, type Inputs, type Member } from "./plan.js";
@@ -62,15 +62,24 @@ export async function removeMember(anchor: Transport, remaining: readonly Member
   await waitHealthy(anchor, remaining, o.inputs, { ...o, step: `after removing ${m.name}` });
 }
 
+/** Marks a member whose files changed until it has been restarted, so an interrupted rolling restart is finished next time. */
+const PENDING = "/etc/etcd/restart-pending";
+
 /** New files on every member first; then, one at a time, a restart where something changed, with health checked after each. */
 export async function rollingUpdate(anchor: Transport, members: readonly Member[], o: Ops): Promise<string[]> {
-  const changed = await Promise.all(members.map((m) => install(o.connect(m), m, o.inputs, o.certs, o.bins)));
+  const pending = await Promise.all(members.map(async (m) => {
+    const t = o.connect(m);
+    if (await install(t, m, o.inputs, o.certs, o.bins)) await run(t, `touch ${PENDING}`, { sudo: true, what: `member ${m.name}: marking a restart as due` });
+    return (await t.exec(`[ -e ${PENDING} ]`, { sudo: true, timeoutMs: 30_000 })).code === 0;
+  }));
+  const due = members.filter((_m, k) => pending[k]);
   const restarted: string[] = [];
-  for (const [k, m] of members.entries()) {
-    if (!changed[k]) continue;
-    o.log(`restarting etcd member ${m.name} (${restarted.length + 1} of ${changed.filter(Boolean).length})`);
-    await restart(o.connect(m), m);
+  for (const m of due) {
+    o.log(`restarting etcd member ${m.name} (${restarted.length + 1} of ${due.length})`);
+    const t = o.connect(m);
+    await restart(t, m);
     await waitHealthy(anchor, members, o.inputs, { ...o, step: `after restarting ${m.name}` });
+    await run(t, `rm -f ${PENDING}`, { sudo: true, what: `member ${m.name}: clearing the restart mark` });
     restarted.push(m.name);
   }
   return restarted;

@@ -75,7 +75,8 @@ const binaries = { etcd: bin("etcd", ${JSON.stringify(sha("/usr/bin/etcd"))}), e
     await writeBackup(file, { project: "x", stack: "dev", createdAt: new Date().toISOString(), drydockVersion: "0.1.0",
       etcd: [{ urn: "urn:x", clusterName: "old", file: "etcd/old.db", members: ["m1"], takenFrom: "m1" }] }, { "etcd/old.db": snapshot });
     const tar = readFileSync(file);
-    tar[tar.indexOf("DRYDOCK-TEST-MARKER") + 100] ^= 0xff;
+    const at = tar.indexOf("DRYDOCK-TEST-MARKER") + 100;
+    tar[at] = tar[at]! ^ 0xff;
     writeFileSync(file, tar);
     const out = await refused(`new etcd.Cluster("e", { ...binaries, restoreFrom: ${JSON.stringify(file)}, members: [
       { name: "solo", host, address: "127.0.0.1" }] });`);
