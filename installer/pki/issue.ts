@@ -4,53 +4,49 @@
  * CAs carry critical basicConstraints and keyCertSign; leaves carry the CA's
  * key id as authorityKeyIdentifier and only the extended usages asked for.
  */
-import { randomBytes, webcrypto, X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import type { Algorithm } from "../../sdk/pki/common.js";
 import type { Usage } from "../../sdk/pki/certificate.js";
-import { generateKey, importKey, signingAlgorithm, type GeneratedKey } from "./keys.js";
+import { generateKey, importKey, signingKey, type SigningKey } from "./keys.js";
 import { pem } from "./pem.js";
-import { x509 } from "./x509.js";
+import {
+  authorityKeyId, basicConstraints, caFields, certificate, ExtKeyUsage, extKeyUsage, keyId, KeyUsage, keyUsage, name, subjectAltName, subjectKeyId,
+  type CaFields, type Subject, type TbsFields,
+} from "./x509.js";
+
+export type { Subject } from "./x509.js";
 
 /** Certificates start a little in the past, for hosts whose clocks lag. */
 const BACKDATE_MS = 5 * 60_000;
 
 export interface Issued {
   readonly certPem: string;
+  /** PKCS#8 "PRIVATE KEY" PEM. */
   readonly keyPem: string;
   readonly notBefore: string;
   readonly notAfter: string;
   readonly serialNumber: string;
 }
 
-export interface Subject {
-  readonly commonName: string;
-  readonly organization?: readonly string[];
-}
-
-/** A positive, non-zero 128-bit serial number, hex. */
-function serial(): string {
+/** A positive, non-zero 128-bit serial number whose first byte is not zero, so it is always 16 bytes of DER. */
+function serial(): Buffer {
   const b = randomBytes(16);
   b[0] = (b[0]! & 0x7f) | 0x01;
-  return b.toString("hex");
+  return b;
 }
 
-function name(s: Subject): Array<Record<string, string[]>> {
-  return [...(s.organization ?? []).map((o) => ({ O: [o] })), { CN: [s.commonName] }];
-}
+type Window = Pick<TbsFields, "notBefore" | "notAfter">;
 
-function window(now: Date, validityMs: number): { notBefore: Date; notAfter: Date } {
+function window(now: Date, validityMs: number): Window {
   const t = Math.floor(now.getTime() / 1000) * 1000;
   return { notBefore: new Date(t - BACKDATE_MS), notAfter: new Date(t + validityMs) };
 }
 
-function result(der: ArrayBuffer, keyPem: string): Issued {
-  const certPem = pem("CERTIFICATE", der);
-  const c = new X509Certificate(certPem);
+function result(der: Buffer, keyPem: string, serialNumber: Buffer, w: Window): Issued {
   return {
-    certPem, keyPem,
-    notBefore: new Date(c.validFrom).toISOString(),
-    notAfter: new Date(c.validTo).toISOString(),
-    serialNumber: c.serialNumber.toLowerCase(),
+    certPem: pem("CERTIFICATE", der), keyPem,
+    notBefore: w.notBefore.toISOString(), notAfter: w.notAfter.toISOString(),
+    serialNumber: serialNumber.toString("hex"),
   };
 }
 
@@ -58,30 +54,28 @@ export interface CaRequest extends Subject {
   readonly algorithm: Algorithm;
   readonly validityMs: number;
   readonly now: Date;
-  /** Renew with this key (certificates it issued stay valid) instead of a new one. */
+  /** Renew with this key (certificates it issued stay valid) instead of a new one; any PEM private key, handed back as PKCS#8. */
   readonly keyPem?: string;
 }
 
 export async function issueCa(r: CaRequest): Promise<Issued> {
-  const X = await x509();
-  const key: Pick<GeneratedKey, "keys" | "params" | "privateKeyPem"> = r.keyPem
-    ? { ...(await importKey(r.keyPem)), privateKeyPem: r.keyPem }
-    : await generateKey(r.algorithm);
-  const ski = await X.SubjectKeyIdentifierExtension.create(key.keys.publicKey);
-  const cert = await X.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: new X.Name(name(r)),
-    ...window(r.now, r.validityMs),
-    signingAlgorithm: signingAlgorithm(key.params),
-    keys: key.keys,
+  const key = r.keyPem ? importKey(r.keyPem) : await generateKey(r.algorithm).then((k) => ({ ...k, ...signingKey(k.privateKeyPem) }));
+  const id = keyId(key.spki);
+  const subject = name(r);
+  const w = window(r.now, r.validityMs);
+  const sn = serial();
+  const der = certificate({
+    serial: sn, issuer: subject, subject, ...w, spki: key.spki,
     extensions: [
-      new X.BasicConstraintsExtension(true, undefined, true),
-      new X.KeyUsagesExtension(X.KeyUsageFlags.keyCertSign | X.KeyUsageFlags.cRLSign | X.KeyUsageFlags.digitalSignature, true),
-      ski,
-      new X.AuthorityKeyIdentifierExtension(ski.keyId),
+      basicConstraints(true),
+      keyUsage([KeyUsage.keyCertSign, KeyUsage.cRLSign, KeyUsage.digitalSignature]),
+      subjectKeyId(id),
+      authorityKeyId(id),
     ],
-  });
-  return result(cert.rawData, key.privateKeyPem);
+  }, key);
+  const issued = result(der, key.privateKeyPem, sn, w);
+  remember(issued, { subject, keyId: id, ...key });
+  return issued;
 }
 
 export interface LeafRequest extends Subject {
@@ -94,69 +88,52 @@ export interface LeafRequest extends Subject {
   readonly now: Date;
 }
 
+type CaPair = { readonly certPem: string; readonly keyPem: string };
+
 /** The CA's certificate and key, parsed once per CA for many leaves. */
-export interface Signer {
-  readonly certPem: string;
-  readonly keyPem: string;
-  readonly subject: import("@peculiar/x509").Name;
-  readonly keyId: string;
-  readonly privateKey: webcrypto.CryptoKey;
-  readonly params: Awaited<ReturnType<typeof importKey>>["params"];
-}
+export interface Signer extends CaPair, CaFields, SigningKey {}
 
-const signers = new Map<string, Promise<Signer>>();
+const signers = new Map<string, Signer>();
+const cacheKey = (ca: CaPair): string => `${ca.certPem}\n${ca.keyPem}`;
 
-export function signer(ca: { readonly certPem: string; readonly keyPem: string }): Promise<Signer> {
-  const key = `${ca.certPem}\n${ca.keyPem}`;
-  let s = signers.get(key);
-  if (!s) {
-    s = (async () => {
-      const X = await x509();
-      const cert = new X.X509Certificate(ca.certPem);
-      const { keys, params } = await importKey(ca.keyPem);
-      const spki = Buffer.from(await webcrypto.subtle.exportKey("spki", keys.publicKey));
-      if (!spki.equals(Buffer.from(cert.publicKey.rawData))) throw new Error("the CA's private key does not belong to its certificate");
-      const ski = cert.getExtension(X.SubjectKeyIdentifierExtension)?.keyId
-        ?? (await X.SubjectKeyIdentifierExtension.create(keys.publicKey)).keyId;
-      return { ...ca, subject: new X.Name(cert.subject), keyId: ski, privateKey: keys.privateKey, params };
-    })();
-    signers.set(key, s);
-    s.catch(() => signers.delete(key));
-  }
+/** Also what issueCa calls: a CA made here needs no parsing to sign with. */
+function remember(ca: CaPair, f: CaFields & SigningKey): Signer {
+  const s = { certPem: ca.certPem, keyPem: ca.keyPem, subject: f.subject, keyId: f.keyId, algorithm: f.algorithm, privateKey: f.privateKey };
+  signers.set(cacheKey(ca), s);
   return s;
 }
 
-const EKU: Record<Usage, string[]> = {
-  server: ["1.3.6.1.5.5.7.3.1"],
-  client: ["1.3.6.1.5.5.7.3.2"],
-  peer: ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"],
+export async function signer(ca: CaPair): Promise<Signer> {
+  const known = signers.get(cacheKey(ca));
+  if (known) return known;
+  const cert = new X509Certificate(ca.certPem);
+  const key = signingKey(ca.keyPem);
+  if (!cert.checkPrivateKey(key.privateKey)) throw new Error("the CA's private key does not belong to its certificate");
+  return remember(ca, { ...caFields(cert), ...key });
+}
+
+const EKU: Record<Usage, Buffer[]> = {
+  server: [ExtKeyUsage.serverAuth],
+  client: [ExtKeyUsage.clientAuth],
+  peer: [ExtKeyUsage.serverAuth, ExtKeyUsage.clientAuth],
 };
 
 export async function issueLeaf(r: LeafRequest): Promise<Issued> {
-  const X = await x509();
   const [ca, key] = await Promise.all([signer(r.ca), generateKey(r.algorithm)]);
-  const ekus = [...new Set(r.usages.flatMap((u) => EKU[u]))];
-  const flags = X.KeyUsageFlags.digitalSignature | (r.algorithm === "ecdsa-p256" ? 0 : X.KeyUsageFlags.keyEncipherment);
-  const sans = [
-    ...(r.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
-    ...(r.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
-  ];
-  const cert = await X.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: new X.Name(name(r)),
-    issuer: ca.subject,
-    ...window(r.now, r.validityMs),
-    signingAlgorithm: signingAlgorithm(ca.params),
-    publicKey: key.keys.publicKey,
-    signingKey: ca.privateKey,
+  const usages = r.algorithm === "ecdsa-p256" ? [KeyUsage.digitalSignature] : [KeyUsage.digitalSignature, KeyUsage.keyEncipherment];
+  const dnsNames = r.dnsNames ?? [], ipAddresses = r.ipAddresses ?? [];
+  const w = window(r.now, r.validityMs);
+  const sn = serial();
+  const der = certificate({
+    serial: sn, issuer: ca.subject, subject: name(r), ...w, spki: key.spki,
     extensions: [
-      new X.BasicConstraintsExtension(false, undefined, true),
-      new X.KeyUsagesExtension(flags, true),
-      new X.ExtendedKeyUsageExtension(ekus),
-      ...(sans.length ? [new X.SubjectAlternativeNameExtension(sans)] : []),
-      await X.SubjectKeyIdentifierExtension.create(key.keys.publicKey),
-      new X.AuthorityKeyIdentifierExtension(ca.keyId),
+      basicConstraints(false),
+      keyUsage(usages),
+      extKeyUsage([...new Set(r.usages.flatMap((u) => EKU[u]))]), // the same Buffers, so the Set drops repeats
+      ...(dnsNames.length || ipAddresses.length ? [subjectAltName(dnsNames, ipAddresses)] : []),
+      subjectKeyId(keyId(key.spki)),
+      authorityKeyId(ca.keyId),
     ],
-  });
-  return result(cert.rawData, key.privateKeyPem);
+  }, ca);
+  return result(der, key.privateKeyPem, sn, w);
 }

@@ -1,42 +1,34 @@
-/** Key pairs from node:crypto's WebCrypto (native, fast for ECDSA), as PKCS#8 / SPKI PEM. */
-import { createPrivateKey, createPublicKey, webcrypto } from "node:crypto";
+/** Key pairs from node:crypto (native, on libuv's thread pool), as PKCS#8 / SPKI PEM. */
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import type { Algorithm } from "../../sdk/pki/common.js";
-import { der, pem } from "./pem.js";
+import { pem } from "./pem.js";
 
-const subtle = webcrypto.subtle;
-
-type KeyParams = webcrypto.EcKeyImportParams | webcrypto.RsaHashedImportParams;
-
-function keyParams(a: Algorithm): KeyParams {
-  if (a === "ecdsa-p256") return { name: "ECDSA", namedCurve: "P-256" };
-  return { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-}
-
-/** How certificates signed by this kind of key are signed: SHA-256 either way. */
-export function signingAlgorithm(p: KeyParams): { name: string; hash?: string } {
-  return p.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" };
-}
+const generate = promisify(generateKeyPair);
 
 export interface GeneratedKey {
-  readonly keys: webcrypto.CryptoKeyPair;
-  readonly params: KeyParams;
+  readonly algorithm: Algorithm;
+  /** SubjectPublicKeyInfo, DER: as it goes into a certificate. */
+  readonly spki: Buffer;
+  /** PKCS#8 "PRIVATE KEY" PEM. */
   readonly privateKeyPem: string;
+  /** SPKI "PUBLIC KEY" PEM. */
   readonly publicKeyPem: string;
 }
 
+/** A new key pair, encoded on the thread pool too (OpenSSL's encoders are slow enough to matter on the main thread). */
 export async function generateKey(a: Algorithm): Promise<GeneratedKey> {
-  const params = keyParams(a);
-  const gen = a === "ecdsa-p256"
-    ? { name: "ECDSA", namedCurve: "P-256" }
-    : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: a === "rsa-2048" ? 2048 : 3072, publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = (await subtle.generateKey(gen, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
-  const [priv, pub] = await Promise.all([subtle.exportKey("pkcs8", keys.privateKey), subtle.exportKey("spki", keys.publicKey)]);
-  return { keys, params, privateKeyPem: pem("PRIVATE KEY", priv), publicKeyPem: pem("PUBLIC KEY", pub) };
+  const publicKeyEncoding = { type: "spki", format: "der" } as const;
+  const privateKeyEncoding = { type: "pkcs8", format: "pem" } as const;
+  const { privateKey, publicKey } = a === "ecdsa-p256"
+    ? await generate("ec", { namedCurve: "prime256v1", publicKeyEncoding, privateKeyEncoding })
+    : await generate("rsa", { modulusLength: a === "rsa-2048" ? 2048 : 3072, publicExponent: 65537, publicKeyEncoding, privateKeyEncoding });
+  return { algorithm: a, spki: publicKey, privateKeyPem: privateKey, publicKeyPem: pem("PUBLIC KEY", publicKey) };
 }
 
-/** The algorithm of a PEM private key, as drydock names it. */
-export function algorithmOf(privateKeyPem: string): Algorithm {
-  const k = createPrivateKey(privateKeyPem);
+/** The algorithm of a private key, as drydock names it. */
+export function algorithmOf(key: string | KeyObject): Algorithm {
+  const k = typeof key === "string" ? createPrivateKey(key) : key;
   if (k.asymmetricKeyType === "ec") {
     if (k.asymmetricKeyDetails?.namedCurve !== "prime256v1") throw new Error(`unsupported EC curve ${k.asymmetricKeyDetails?.namedCurve}`);
     return "ecdsa-p256";
@@ -45,15 +37,24 @@ export function algorithmOf(privateKeyPem: string): Algorithm {
   throw new Error(`unsupported key type ${k.asymmetricKeyType}`);
 }
 
-/** A PEM private key (PKCS#8, or SEC1/PKCS#1 as other tools write them) as a WebCrypto key pair. */
-export async function importKey(privateKeyPem: string): Promise<{ keys: webcrypto.CryptoKeyPair; params: KeyParams }> {
-  const params = keyParams(algorithmOf(privateKeyPem));
-  const k = createPrivateKey(privateKeyPem);
-  const pkcs8 = k.export({ type: "pkcs8", format: "pem" }).toString();
-  const spki = createPublicKey(k).export({ type: "spki", format: "der" });
-  const [privateKey, publicKey] = await Promise.all([
-    subtle.importKey("pkcs8", der("PRIVATE KEY", pkcs8), params, true, ["sign"]),
-    subtle.importKey("spki", spki, params, true, ["verify"]),
-  ]);
-  return { keys: { privateKey, publicKey }, params };
+/** A private key to sign with. */
+export interface SigningKey {
+  readonly algorithm: Algorithm;
+  readonly privateKey: KeyObject;
+}
+
+export function signingKey(privateKeyPem: string): SigningKey {
+  const privateKey = createPrivateKey(privateKeyPem);
+  return { algorithm: algorithmOf(privateKey), privateKey };
+}
+
+/** A PEM private key (PKCS#8, or SEC1/PKCS#1 as other tools write them), re-written as PKCS#8, with its public half. */
+export function importKey(privateKeyPem: string): GeneratedKey & SigningKey {
+  const { algorithm, privateKey } = signingKey(privateKeyPem);
+  const spki = createPublicKey(privateKey).export({ type: "spki", format: "der" });
+  return {
+    algorithm, privateKey, spki,
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: pem("PUBLIC KEY", spki),
+  };
 }
