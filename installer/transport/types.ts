@@ -32,6 +32,8 @@ export interface UploadOptions {
   readonly owner?: string;
   readonly sudo?: boolean;
   readonly signal?: AbortSignal;
+  /** Send it gzip-compressed (large binaries): unpacked on the host, then checked by sha256 as always. */
+  readonly gzip?: boolean;
 }
 
 export interface UploadResult {

@@ -34,8 +34,7 @@ export async function addMember(anchor: Transport, current: readonly Member[], m
   const t = o.connect(m);
   await preflight(t, m, o.inputs);
   o.log(`adding etcd member ${m.name} (${peerUrl(m, o.inputs)})`);
-  const r = await etcdctl(anchor, `member add ${shellQuote(m.name)} --peer-urls=${shellQuote(peerUrl(m, o.inputs))}`);
-  if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member add ${m.name} failed: ${r.stderr.trim()}`);
+  const r = await memberAdd(anchor, m, o);
   const cluster = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(r.stdout)?.[1];
   const id = /Member ([0-9a-f]+) added/.exec(r.stdout)?.[1];
   if (!cluster || !id) throw new Error(`${anchor.name}: unexpected output from etcdctl member add: ${r.stdout.trim()}`);
@@ -47,6 +46,27 @@ export async function addMember(anchor: Transport, current: readonly Member[], m
     await etcdctl(anchor, `member remove ${id}`).catch(() => undefined);
     await wipe(t, m, o.inputs).catch(() => undefined);
     throw new Error(`${(e as Error).message}\n(member ${m.name} was removed again; the cluster is as it was)`);
+  }
+}
+
+/**
+ * `member add`, retried while etcd refuses it as "unhealthy cluster": etcd
+ * wants every member connected for 5 s before it takes another, so a second
+ * add right after a first is refused for a moment.
+ */
+async function memberAdd(anchor: Transport, m: Member, o: Ops): Promise<{ stdout: string }> {
+  const deadline = Date.now() + o.inputs.healthTimeout * 1000;
+  let said = false;
+  for (;;) {
+    const r = await etcdctl(anchor, `member add ${shellQuote(m.name)} --peer-urls=${shellQuote(peerUrl(m, o.inputs))}`);
+    if (r.code === 0) return r;
+    const why = r.stderr.trim().split("\n").pop() ?? "";
+    if (!/unhealthy cluster/.test(r.stderr) || Date.now() > deadline || o.signal.aborted) {
+      throw new Error(`${anchor.name}: etcdctl member add ${m.name} failed: ${why}`);
+    }
+    if (!said) o.log(`waiting for etcd to accept ${m.name}: it takes a new member only once every member has been connected for 5 s`);
+    said = true;
+    await new Promise((res) => setTimeout(res, 500));
   }
 }
 

@@ -56,7 +56,8 @@ export async function install(t: Transport, m: Member, i: Inputs, certs: Cluster
     ["/etc/etcd/etcdctl.env", etcdctlEnv(i), "0644"],
   ];
   if (boot) files.push(["/etc/etcd/bootstrap.env", bootstrapEnv(m, i, boot.initialCluster, boot.state), "0644"]);
-  const results = await Promise.all(files.map(([path, content, mode]) => t.upload(content, path, { mode, owner: "root:root", sudo: true })));
+  const results = await Promise.all(files.map(([path, content, mode]) =>
+    t.upload(content, path, { mode, owner: "root:root", sudo: true, gzip: typeof content !== "string" })));
   // etcdctl and etcdctl.env do not affect the running member.
   return results.some((r, k) => r.changed && files[k]![0] !== BIN.etcdctl && files[k]![0] !== "/etc/etcd/etcdctl.env");
 }

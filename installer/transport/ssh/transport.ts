@@ -1,6 +1,8 @@
 /** The Transport over SSH: pooled channels, sudo on stdin, verified uploads. */
 import { createHash, randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { describeConnection, type Connection } from "../../../sdk/ssh/connection.js";
 import {
   TransportError, shellQuote,
@@ -163,8 +165,9 @@ export class SshTransport implements Transport {
     const tmp = `/tmp/.drydock-upload-${randomBytes(8).toString("hex")}`;
     let sent: ChannelRun;
     try {
-      sent = await this.channel(`umask 077 && cat > ${tmp}`, bytes, {
-        display: `upload ${path} (${bytes.length} bytes)`, timeoutMs: 600_000, signal: o.signal,
+      const wire = o.gzip ? await gzipped(bytes) : bytes;
+      sent = await this.channel(`umask 077 && ${o.gzip ? "gzip -dc" : "cat"} > ${tmp}`, wire, {
+        display: `upload ${path} (${bytes.length} bytes${o.gzip ? `, ${wire.length} gzipped` : ""})`, timeoutMs: 600_000, signal: o.signal,
       });
     } catch (e) {
       // A partial temp file is removed if the host answers within a moment; /tmp is often small.
@@ -192,4 +195,15 @@ export class SshTransport implements Transport {
       throw new TransportError(this.name, `upload ${path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });
     }
   }
+}
+
+/** Each buffer is compressed once, however many hosts it goes to (fastest level: the wire is the bottleneck, not the ratio). */
+const compressed = new WeakMap<Buffer, Promise<Buffer>>();
+function gzipped(b: Buffer): Promise<Buffer> {
+  let p = compressed.get(b);
+  if (!p) {
+    p = promisify(gzip)(b, { level: 1 });
+    compressed.set(b, p);
+  }
+  return p;
 }

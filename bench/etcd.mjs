@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// etcd benchmark (issue targets): (1) ready lab instances → a 3-member etcd with TLS healthy,
+// ≤ 5 s; (2) 3 members restored from a `drydock backup` snapshot onto ready instances, ≤ 15 s.
+// Runs the real examples/etcd-cluster program (a temp copy with its own stack; prefix "ddbe",
+// bridge 10.240.0.1/24, the lab's tmpfs pool) through the real CLI. Each round:
+//   a. `up` with etcd=false: the instances only (not judged)
+//   b. `up` with etcd=true, timed whole (plan + apply)                       → figure 1
+//      then the host's etcdctl over mTLS: every endpoint healthy; 200 keys written
+//   c. `drydock backup --out F`
+//   d. etcd=false `up` (removes etcd: the members' data is wiped), then etcd=true and
+//      restoreFrom=F, `up` timed                                             → figure 2′ (same instances, wiped)
+//   e. `destroy --target <instances> --target-dependents`, `up` with etcd=false (new instances,
+//      not judged), then etcd=true and restoreFrom=F, `up` timed              → figure 2 (new instances)
+//      after each restore, every member must hold the 200 keys of this round.
+// Prints each round, then a table of medians against the limits. Exits 0 either way, 1 when a
+// step failed (its exact output is printed), 2 when a prerequisite is missing.
+// BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbe-* in LXD).
+import { execFile, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { applyStart, between, cli, CliError, configSet, copyExample, exampleConfig, STACK, stepSeconds } from "./etcd/drydock.mjs";
+import { hostEtcdctl, KEYS } from "./etcd/etcdctl.mjs";
+import { readLabEnv } from "../test/lab/env.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const PREFIX = "ddbe";
+const SUBNET = "10.240.0.1/24";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ENDPOINTS = 3;
+const LIMITS = { fig1: 5, fig2: 15 };
+const CLUSTER = "drydock:etcd:Cluster";
+const INSTANCE = "drydock:lxd:Instance";
+const run = promisify(execFile);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (x) => (x === undefined ? "   ?  " : `${x.toFixed(2).padStart(5)} s`);
+
+function quit(message, code) {
+  console.error(`etcd bench: ${message}`);
+  process.exit(code);
+}
+
+/** lxc with stdin closed. */
+async function lxc(...args) {
+  const p = run("lxc", args, { maxBuffer: 1 << 24 });
+  p.child.stdin.end();
+  return (await p).stdout;
+}
+
+/** Removes this benchmark's LXD objects (ddbe-* instances, the ddbe-br0 bridge); returns what it removed. */
+async function sweep() {
+  const names = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
+  await Promise.all(names.map((n) => lxc("delete", "--force", n).catch((e) => console.error(`  could not delete ${n}: ${e.stderr ?? e.message}`))));
+  const nets = (await lxc("network", "list", "--format", "csv")).split("\n").map((l) => l.split(",")[0]).filter((n) => n === `${PREFIX}-br0`);
+  for (const n of nets) await lxc("network", "delete", n).catch((e) => console.error(`  could not delete network ${n}: ${e.stderr ?? e.message}`));
+  return [...names, ...nets];
+}
+
+if (process.argv.includes("--cleanup")) {
+  const gone = await sweep();
+  const stale = readdirSync(tmpdir()).filter((f) => f.startsWith(`${PREFIX}-etcd-`)).map((f) => join(tmpdir(), f));
+  for (const f of stale) rmSync(f, { recursive: true, force: true });
+  console.log(`etcd bench: removed ${gone.join(", ") || "no LXD objects"} and ${stale.length} temp folders`);
+  process.exit(0);
+}
+
+// Prerequisites, each with what to do about it.
+if (!(ROUNDS >= 1)) quit("BENCH_ROUNDS must be ≥ 1", 2);
+const lab = readLabEnv();
+if (!lab) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
+if (!existsSync(join(ROOT, "dist/installer/cli/main.js"))) quit("dist/ is missing: run `npm run build` first", 2);
+for (const b of ["/usr/bin/etcd", "/usr/bin/etcdctl"]) if (!existsSync(b)) quit(`${b} is missing: apt-get install -y etcd-server etcd-client`, 2);
+const lxdLeft = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
+if (lxdLeft.length) quit(`LXD instances ${lxdLeft.join(", ")} exist already (another run, or a killed one): if none is running, \`node bench/etcd.mjs --cleanup\``, 1);
+const poolPath = (await lxc("storage", "get", lab.LAB_POOL, "source")).trim();
+const poolFs = execFileSync("findmnt", ["-n", "-o", "FSTYPE", "-T", poolPath], { encoding: "utf8" }).trim();
+
+const dir = copyExample();
+const pass = randomBytes(24).toString("base64url");
+const dd = (args, o) => cli(dir, pass, args, o);
+const bytes = (p) => statSync(p).size;
+const binMiB = (bytes("/usr/bin/etcd") + bytes("/usr/bin/etcdctl")) / (1 << 20);
+let restoreSet = false;
+let instanceUrns = [];
+
+async function setEtcd(on, restoreFrom) {
+  await configSet(dir, pass, { etcd: String(on), ...(restoreFrom ? { restoreFrom } : {}) });
+  if (!restoreFrom && restoreSet) await dd(["config", "rm", "restoreFrom", "--stack", STACK]);
+  restoreSet = Boolean(restoreFrom);
+}
+
+/** `up --yes` with events; remembers the instances' URNs. */
+async function up() {
+  const r = await dd(["up", "--yes", "--stack", STACK], { json: true });
+  const urns = [...new Set(r.events.filter((e) => e.type === "step" && e.resourceType === INSTANCE && e.op !== "delete").map((e) => e.urn))];
+  if (urns.length) instanceUrns = urns;
+  return r;
+}
+
+async function etcdctlNow(tag) {
+  const o = JSON.parse((await dd(["--json", "stack", "output", "--show-secrets", "--stack", STACK])).stdout);
+  return hostEtcdctl(mkdtempSync(join(dir, `pem-${tag}-`)), o);
+}
+
+/** After a restore: healthy from the host, every member holds this round's KEYS keys. */
+async function checkRestored(tag, round) {
+  const ctl = await etcdctlNow(tag);
+  await ctl.checkHealthy();
+  const counts = await ctl.countKeys();
+  if (counts.some((c) => c !== KEYS)) throw new Error(`${tag}: keys per member after the restore: ${counts.join(", ")} (want ${KEYS} each)`);
+  const v = await ctl.value(KEYS - 1);
+  if (v !== `r${round}-${KEYS - 1}`) throw new Error(`${tag}: key ${KEYS - 1} holds "${v}", not this round's "r${round}-${KEYS - 1}"`);
+  return counts;
+}
+
+let stopping = false;
+process.on("SIGINT", () => {
+  stopping = true;
+});
+
+const rows = [];
+let etcdVersion = "?";
+let failed;
+try {
+  await dd(["stack", "init", STACK]);
+  const values = Object.fromEntries((await exampleConfig()).map(({ key, value }) => [key, value]));
+  await configSet(dir, pass, { ...values, prefix: PREFIX, subnet: SUBNET, pool: lab.LAB_POOL, etcd: "false" });
+  console.log(`etcd: examples/etcd-cluster in ${dir}, stack ${STACK}, prefix ${PREFIX}, bridge ${SUBNET}`);
+  console.log(`      pool ${lab.LAB_POOL} (${poolFs} at ${poolPath}), image ${lab.LAB_IMAGE}; etcd+etcdctl ${binMiB.toFixed(1)} MiB per member; ${ROUNDS} rounds`);
+
+  for (let r = 1; r <= ROUNDS && !stopping; r++) {
+    const row = { round: r, load: loadavg()[0] };
+    // a. ready instances, no etcd (round 1: created; later rounds: etcd removed from them)
+    await setEtcd(false);
+    row.bare = (await up()).ms / 1000;
+
+    // b. figure 1
+    await setEtcd(true);
+    const f1 = await up();
+    row.fig1 = f1.ms / 1000;
+    row.fig1Step = stepSeconds(f1.events, CLUSTER);
+    row.fig1Pre = applyStart(f1.events);
+    row.fig1Install = between(f1.events, /^installing etcd/, /waiting for \d+ etcd member/, CLUSTER);
+    const ctl = await etcdctlNow(`r${r}`);
+    etcdVersion = await ctl.checkHealthy();
+    await ctl.writeKeys(`r${r}`);
+    const written = await ctl.countKeys();
+    if (written.some((c) => c !== KEYS)) throw new Error(`round ${r}: keys per member after writing: ${written.join(", ")}`);
+
+    // c. backup
+    const file = join(dir, `backup-r${r}.tar`);
+    row.backup = (await dd(["backup", "--out", file, "--stack", STACK])).ms / 1000;
+
+    // d. restore onto the same instances, etcd wiped from them first
+    await setEtcd(false);
+    const w = await up();
+    row.wipe = w.ms / 1000;
+    row.wipeStep = stepSeconds(w.events, CLUSTER);
+    await setEtcd(true, file);
+    const f2w = await up();
+    row.fig2same = f2w.ms / 1000;
+    row.fig2sameInstall = between(f2w.events, /^restoring \d+ members/, /waiting for \d+ etcd member/, CLUSTER);
+    await checkRestored(`r${r}-same`, r);
+
+    // e. restore onto new instances: the old ones destroyed (with the cluster), new ones made first
+    await dd(["destroy", "--yes", "--stack", STACK, "--target-dependents", ...instanceUrns.flatMap((u) => ["--target", u])]);
+    await setEtcd(false);
+    row.fresh = (await up()).ms / 1000;
+    await setEtcd(true, file);
+    const f2n = await up();
+    row.fig2new = f2n.ms / 1000;
+    row.fig2newStep = stepSeconds(f2n.events, CLUSTER);
+    row.fig2newInstall = between(f2n.events, /^restoring \d+ members/, /waiting for \d+ etcd member/, CLUSTER);
+    await checkRestored(`r${r}-new`, r);
+
+    rows.push(row);
+    console.log(`  round ${r} (load ${row.load.toFixed(1)}): instances ${s(row.bare)} | fig 1 ${s(row.fig1)} (apply starts at ${s(row.fig1Pre)}, etcd step ${s(row.fig1Step)}, install ${s(row.fig1Install)})`
+      + ` | backup ${s(row.backup)} | wipe ${s(row.wipe)} (etcd delete ${s(row.wipeStep)}) → restore same ${s(row.fig2same)} (restore+install ${s(row.fig2sameInstall)})`
+      + ` | new instances ${s(row.fresh)} → restore new ${s(row.fig2new)} (etcd step ${s(row.fig2newStep)}, restore+install ${s(row.fig2newInstall)})`);
+  }
+} catch (e) {
+  failed = e;
+  console.error(`\netcd bench: a step failed:\n${e instanceof CliError ? e.message : e.stack ?? e}`);
+} finally {
+  const cleanup = [];
+  await dd(["destroy", "--yes", "--stack", STACK]).catch((e) => cleanup.push(`drydock destroy failed:\n${e.message}`));
+  await dd(["stack", "rm", "--force", STACK]).catch((e) => cleanup.push(`drydock stack rm failed:\n${e.message}`));
+  const left = await sweep();
+  if (left.length) cleanup.push(`removed by lxc after drydock: ${left.join(", ")}`);
+  rmSync(dir, { recursive: true, force: true });
+  if (cleanup.length) console.error(`cleanup:\n  ${cleanup.join("\n  ")}`);
+}
+
+if (rows.length) {
+  const m = (k) => median(rows.map((r) => r[k]).filter((x) => x !== undefined));
+  const judged = (name, k, limit) => {
+    const v = m(k);
+    return `  ${name.padEnd(68)} ${s(v).padStart(8)}   ≤ ${String(limit).padStart(2)} s   ${v <= limit ? "PASS" : "FAIL"}`;
+  };
+  const info = (name, k) => `  ${name.padEnd(68)} ${s(m(k)).padStart(8)}`;
+  console.log(`\n  ${`median of ${rows.length} round(s); wall clock of the whole CLI run`.padEnd(68)}   median    limit   result`);
+  console.log(judged("1. ready instances → 3-member etcd, TLS, healthy (drydock up)", "fig1", LIMITS.fig1));
+  console.log(judged("2. restore 3 members onto NEW ready instances (drydock up)", "fig2new", LIMITS.fig2));
+  console.log(judged("2′. restore 3 members onto the same instances, etcd wiped", "fig2same", LIMITS.fig2));
+  console.log(info("   fig 1: the etcd.Cluster step alone (events durationMs)", "fig1Step"));
+  console.log(info("   fig 1: CLI start-up + program + plan, until the apply pass", "fig1Pre"));
+  console.log(info(`   fig 1: install (${binMiB.toFixed(0)} MiB binaries, certs, unit ×3; start)`, "fig1Install"));
+  console.log(info("   fig 2: the etcd.Cluster step alone (events durationMs)", "fig2newStep"));
+  console.log(info("   fig 2: preflight+install+snapshot upload+restore+start ×3", "fig2newInstall"));
+  console.log(info("   not judged: up, etcd=false (round 1 creates the instances)", "bare"));
+  console.log(info("   not judged: drydock backup --out F", "backup"));
+  console.log(info("   not judged: up with etcd=false removing etcd (wipe)", "wipe"));
+  console.log(info("   not judged: up with etcd=false making new instances", "fresh"));
+  console.log(`  pool ${lab.LAB_POOL}: ${poolFs}; etcd server version ${etcdVersion} (Debian's /usr/bin/etcd, file://)`);
+  console.log(`  checked with the host's etcdctl over mTLS: endpoint health on all ${ENDPOINTS} endpoints after figure 1 and each restore; ${KEYS} keys written, then ${KEYS} on every member after each restore`);
+  console.log(`  install/restore phases: from the arrival of --json progress events ("installing…"/"restoring…" → first "waiting for…" or the step's end)`);
+}
+process.exit(failed ? 1 : 0);
