@@ -18,7 +18,7 @@ export async function memberList(anchor: Transport): Promise<Listed[]> {
   if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member list failed: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
   return r.stdout.trim().split("\n").filter(Boolean).map((l) => {
     const [id = "", , name = "", peerUrls = ""] = l.split(", ");
-    return { id, name, peerUrls };
+    return { id: id.trim(), name, peerUrls };
   });
 }
 
@@ -36,7 +36,8 @@ export async function addMember(anchor: Transport, current: readonly Member[], m
   o.log(`adding etcd member ${m.name} (${peerUrl(m, o.inputs)})`);
   const r = await memberAdd(anchor, m, o);
   const cluster = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(r.stdout)?.[1];
-  const id = /Member ([0-9a-f]+) added/.exec(r.stdout)?.[1];
+  // etcdctl pads the id to 16 columns: a leading zero shows as a space.
+  const id = /Member\s+([0-9a-f]+) added/.exec(r.stdout)?.[1];
   if (!cluster || !id) throw new Error(`${anchor.name}: unexpected output from etcdctl member add: ${r.stdout.trim()}`);
   try {
     await install(t, m, o.inputs, o.certs, o.bins, { initialCluster: cluster, state: "existing" });
