@@ -3,7 +3,7 @@
  * before anything is uploaded. A cached file is re-checked on every use; a
  * wrong download is removed, never cached.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -15,6 +15,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Artifact } from "../../sdk/artifact.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { sha256Hex as sha256 } from "../util/hash.js";
 
 const exec = promisify(execFile);
 
@@ -27,7 +28,6 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "drydock", "artifacts");
 }
 
-const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 const label = (a: Artifact): string => `artifact ${a.name} ${a.version} (${a.url})`;
 
 async function readIfValid(path: string, want: string): Promise<Buffer | undefined> {
@@ -93,4 +93,3 @@ export function fetchArtifact(a: Artifact, log?: (m: string) => void, root = cac
   return p;
 }
 
-export { sha256 as sha256Hex };

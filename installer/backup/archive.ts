@@ -4,7 +4,7 @@
  * after every checksum in the manifest, and each etcd snapshot's own hash,
  * has been checked.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,9 +13,9 @@ import { promisify } from "node:util";
 import { zodProblems, formatProblems } from "../../sdk/internal.js";
 import { FORMAT, ManifestSchema, type Manifest } from "./manifest.js";
 import { snapshotProblem } from "./snapshot.js";
+import { sha256Hex as sha256 } from "../util/hash.js";
 
 const exec = promisify(execFile);
-const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 export class BackupError extends Error {
   override readonly name = "BackupError";

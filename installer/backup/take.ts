@@ -1,5 +1,6 @@
 /** An etcd snapshot over mTLS from a healthy member, read back and checked by sha256 against the member's own sum. */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sha256Hex } from "../util/hash.js";
 import type { etcd } from "../../sdk/index.js";
 import type { Connector } from "../providers/ssh/deps.js";
 import { BIN, etcdctl, withEtcdctlEnv } from "../providers/etcd/remote.js";
@@ -33,7 +34,7 @@ export async function takeSnapshot(c: etcd.ClusterInputs, connect: Connector, lo
       const remoteSum = sumLine.split(" ")[0];
       const snapshot = await t.readFile(file, { sudo: true });
       if (!snapshot) throw new Error(`${file} vanished before it was read`);
-      const got = createHash("sha256").update(snapshot).digest("hex");
+      const got = sha256Hex(snapshot);
       if (got !== remoteSum) throw new Error(`snapshot changed in transit: ${m.name} says sha256 ${remoteSum}, received ${got}`);
       const p = snapshotProblem(snapshot);
       if (p) throw new Error(p);

@@ -1,5 +1,5 @@
 /** local.File: written atomically with its mode; an edit outside drydock is drift. */
-import { createHash } from "node:crypto";
+import { sha256Hex as sha256 } from "../../util/hash.js";
 import { readFile, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkWith, isUnknown, local, type ResourceProvider } from "./deps.js";
@@ -10,7 +10,6 @@ interface Outputs extends Inputs {
   readonly sha256: string;
 }
 
-const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 
 async function write(i: Inputs): Promise<Outputs> {
   const path = resolve(i.path);

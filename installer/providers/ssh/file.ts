@@ -1,5 +1,5 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
-import { createHash } from "node:crypto";
+import { sha256Hex as sha256 } from "../../util/hash.js";
 import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from "./deps.js";
 import { propertyEqualsPlain } from "../local/deps.js";
 import { machineOf, sameMachine } from "./identity.js";
@@ -10,7 +10,6 @@ interface Outputs extends Inputs {
   readonly sha256: string;
 }
 
-const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 
 export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outputs> {
   async function write(i: Inputs, log: (m: string) => void, signal: AbortSignal): Promise<Outputs> {
