@@ -39,29 +39,34 @@ async function readIfValid(path: string, want: string): Promise<Buffer | undefin
   }
 }
 
-/** The file at the URL, checked; from the cache when it is already there. */
-async function download(a: Artifact, dir: string, log?: (m: string) => void): Promise<string> {
+/** The file at the URL and its bytes, checked; from the cache when it is already there. Each byte is read once. */
+async function download(a: Artifact, dir: string, log?: (m: string) => void): Promise<{ file: string; bytes: Buffer }> {
   const file = join(dir, basename(new URL(a.url).pathname) || a.name);
-  if (await readIfValid(file, a.sha256)) return file;
+  const cached = await readIfValid(file, a.sha256);
+  if (cached) return { file, bytes: cached };
+  const check = (b: Buffer): Buffer => {
+    const got = sha256(b);
+    if (got !== a.sha256) throw new ArtifactError(`${label(a)}: sha256 mismatch: expected ${a.sha256}, got ${got}; nothing was uploaded`);
+    return b;
+  };
+  if (a.url.startsWith("file://")) {
+    const src = fileURLToPath(a.url);
+    const bytes = check(await readFile(src).catch((e: NodeJS.ErrnoException) => {
+      throw new ArtifactError(`${label(a)}: cannot read ${src}: ${e.code ?? e.message}`);
+    }));
+    await writeFileAtomic(file, bytes, 0o644);
+    return { file, bytes };
+  }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${randomBytes(4).toString("hex")}.part`;
   try {
-    if (a.url.startsWith("file://")) {
-      const src = fileURLToPath(a.url);
-      const b = await readFile(src).catch((e: NodeJS.ErrnoException) => {
-        throw new ArtifactError(`${label(a)}: cannot read ${src}: ${e.code ?? e.message}`);
-      });
-      await writeFileAtomic(tmp, b, 0o644);
-    } else {
-      log?.(`downloading ${a.name} ${a.version} from ${a.url}`);
-      const res = await fetch(a.url, { redirect: "follow", signal: AbortSignal.timeout(600_000) });
-      if (!res.ok || !res.body) throw new ArtifactError(`${label(a)}: HTTP ${res.status} ${res.statusText}`);
-      await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(tmp, { mode: 0o644 }));
-    }
-    const got = sha256(await readFile(tmp));
-    if (got !== a.sha256) throw new ArtifactError(`${label(a)}: sha256 mismatch: expected ${a.sha256}, got ${got}; nothing was uploaded`);
+    log?.(`downloading ${a.name} ${a.version} from ${a.url}`);
+    const res = await fetch(a.url, { redirect: "follow", signal: AbortSignal.timeout(600_000) });
+    if (!res.ok || !res.body) throw new ArtifactError(`${label(a)}: HTTP ${res.status} ${res.statusText}`);
+    await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(tmp, { mode: 0o644 }));
+    const bytes = check(await readFile(tmp));
     await rename(tmp, file);
-    return file;
+    return { file, bytes };
   } finally {
     await rm(tmp, { force: true });
   }
@@ -76,8 +81,8 @@ export function fetchArtifact(a: Artifact, log?: (m: string) => void, root = cac
   if (!p) {
     p = (async () => {
       const dir = join(root, a.sha256);
-      const file = await download(a, dir, log);
-      if (!a.path) return readFile(file);
+      const { file, bytes } = await download(a, dir, log);
+      if (!a.path) return bytes;
       const member = join(dir, "members", a.path);
       const cached = await readFile(member).catch(() => undefined);
       if (cached) return cached;
