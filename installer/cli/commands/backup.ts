@@ -5,8 +5,7 @@
  * stack passphrase) and the resolved program spec.
  * drydock backup verify FILE: every checksum, and each snapshot's own hash.
  */
-import { readFile } from "node:fs/promises";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { etcd } from "../../../sdk/index.js";
 import { revealMap } from "../../../sdk/internal.js";
@@ -28,8 +27,8 @@ function stamp(d: Date): string {
 
 /** The program as it was last applied: each resource's type, parent, dependencies and inputs (secrets as ciphertext). */
 function programSpec(stateText: string): Buffer {
-  const raw = JSON.parse(stateText) as { checkpoint?: { resources?: Record<string, unknown>[] }; resources?: Record<string, unknown>[] };
-  const resources = (raw.checkpoint?.resources ?? raw.resources ?? []).map((r) => ({
+  const raw = JSON.parse(stateText) as { resources?: Record<string, unknown>[] };
+  const resources = (raw.resources ?? []).map((r) => ({
     urn: r.urn, type: r.type, custom: r.custom, parent: r.parent, dependencies: r.dependencies, inputs: r.inputs,
     ...(r.protect ? { protect: true } : {}),
   }));

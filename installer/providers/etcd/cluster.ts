@@ -44,11 +44,11 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
 
   function opsFor(i: Inputs, certs: ClusterCerts, bins: Binaries, ctx: ProviderContext): Ops {
     const transportOf = (m: Member) => connect(m.connection, (s) => ctx.log(`${m.name}: ${s}`));
-    return { connect: transportOf, transportOf, inputs: i, certs, bins, log: (s) => ctx.log(s), signal: ctx.signal };
+    return { transportOf, inputs: i, certs, bins, log: (s) => ctx.log(s), signal: ctx.signal };
   }
 
   async function outputs(i: Inputs, certs: ClusterCerts, o: Ops, members: readonly Member[]): Promise<Outputs> {
-    const listed = await memberList(o.connect(members[0]!));
+    const listed = await memberList(o.transportOf(members[0]!));
     return {
       ...i,
       endpoints: members.map((m) => clientUrl(m, i)),
@@ -113,23 +113,23 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
       const o = opsFor(i, certs, bins, ctx);
       const snapshot = i.restoreFrom ? snapshotOf(await readBackup(i.restoreFrom.file), i.restoreFrom.file, i.restoreFrom.cluster).snapshot : undefined;
       // Nothing is written anywhere until every machine has passed its preflight.
-      await Promise.all(i.members.map((m) => preflight(o.connect(m), m, i)));
+      await Promise.all(i.members.map((m) => preflight(o.transportOf(m), m, i)));
       try {
         if (snapshot) {
           ctx.log(`restoring ${i.members.length} members from ${i.restoreFrom!.file} (${snapshot.length} bytes)`);
-          await Promise.all(i.members.map((m) => restoreMember(o.connect(m), m, i.members, i, certs, bins, snapshot)));
+          await Promise.all(i.members.map((m) => restoreMember(o.transportOf(m), m, i.members, i, certs, bins, snapshot)));
         } else {
           const cluster = initialCluster(i.members, i);
           ctx.log(`installing etcd ${i.etcd.version} on ${i.members.length} members`);
           await Promise.all(i.members.map(async (m) => {
-            await install(o.connect(m), m, i, certs, bins, { initialCluster: cluster, state: "new" });
-            await start(o.connect(m), m);
+            await install(o.transportOf(m), m, i, certs, bins, { initialCluster: cluster, state: "new" });
+            await start(o.transportOf(m), m);
           }));
         }
-        await waitHealthy(o.connect(i.members[0]!), i.members, i, { ...o, step: snapshot ? "after the restore" : "after bootstrap" });
+        await waitHealthy(o.transportOf(i.members[0]!), i.members, i, { ...o, step: snapshot ? "after the restore" : "after bootstrap" });
       } catch (e) {
         ctx.log("undoing: removing etcd from every member");
-        await Promise.all(i.members.map((m) => wipe(o.connect(m), m, i).catch(() => undefined)));
+        await Promise.all(i.members.map((m) => wipe(o.transportOf(m), m, i).catch(() => undefined)));
         throw e;
       }
       return { id: i.clusterName, outs: await outputs(i, certs, o, i.members) };
@@ -145,7 +145,7 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
       const adds = news.members.filter((m) => !had.has(key(m)));
       const removes = oldInputs.members.filter((m) => !want.has(key(m)));
       let current: Member[] = [...oldInputs.members];
-      const anchorOf = (set: readonly Member[]) => o.connect((set.find((m) => want.has(key(m))) ?? set[0])!);
+      const anchorOf = (set: readonly Member[]) => o.transportOf((set.find((m) => want.has(key(m))) ?? set[0])!);
       if (kept.length) await rollingUpdate(anchorOf(kept), kept, o);
       for (const m of adds) {
         // A member moving (same name, new machine) leaves first: names are unique in etcd.

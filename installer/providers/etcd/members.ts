@@ -23,7 +23,6 @@ export async function memberList(anchor: Transport): Promise<Listed[]> {
 }
 
 export interface Ops extends Omit<WaitOptions, "step"> {
-  readonly connect: (m: Member) => Transport;
   readonly inputs: Inputs;
   readonly certs: ClusterCerts;
   readonly bins: Binaries;
@@ -31,7 +30,7 @@ export interface Ops extends Omit<WaitOptions, "step"> {
 
 /** Adds one member: preflight, `member add`, install with the existing cluster, start, wait. Undone if it never becomes healthy. */
 export async function addMember(anchor: Transport, current: readonly Member[], m: Member, o: Ops): Promise<void> {
-  const t = o.connect(m);
+  const t = o.transportOf(m);
   await preflight(t, m, o.inputs);
   o.log(`adding etcd member ${m.name} (${peerUrl(m, o.inputs)})`);
   const r = await memberAdd(anchor, m, o);
@@ -79,7 +78,7 @@ export async function removeMember(anchor: Transport, remaining: readonly Member
     const r = await etcdctl(anchor, `member remove ${listed.id}`);
     if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member remove ${m.name} failed: ${r.stderr.trim()}`);
   }
-  await wipe(o.connect(m), m, o.inputs).catch((e: Error) => o.log(`could not clean up ${m.name}'s machine (it is out of the cluster): ${e.message}`));
+  await wipe(o.transportOf(m), m, o.inputs).catch((e: Error) => o.log(`could not clean up ${m.name}'s machine (it is out of the cluster): ${e.message}`));
   await waitHealthy(anchor, remaining, o.inputs, { ...o, step: `after removing ${m.name}` });
 }
 
@@ -89,7 +88,7 @@ const PENDING = "/etc/etcd/restart-pending";
 /** New files on every member first; then, one at a time, a restart where something changed, with health checked after each. */
 export async function rollingUpdate(anchor: Transport, members: readonly Member[], o: Ops): Promise<string[]> {
   const pending = await Promise.all(members.map(async (m) => {
-    const t = o.connect(m);
+    const t = o.transportOf(m);
     if (await install(t, m, o.inputs, o.certs, o.bins)) await run(t, `touch ${PENDING}`, { sudo: true, what: `member ${m.name}: marking a restart as due` });
     return (await t.exec(`[ -e ${PENDING} ]`, { sudo: true, timeoutMs: 30_000 })).code === 0;
   }));
@@ -97,7 +96,7 @@ export async function rollingUpdate(anchor: Transport, members: readonly Member[
   const restarted: string[] = [];
   for (const m of due) {
     o.log(`restarting etcd member ${m.name} (${restarted.length + 1} of ${due.length})`);
-    const t = o.connect(m);
+    const t = o.transportOf(m);
     await restart(t, m);
     await waitHealthy(anchor, members, o.inputs, { ...o, step: `after restarting ${m.name}` });
     await run(t, `rm -f ${PENDING}`, { sudo: true, what: `member ${m.name}: clearing the restart mark` });
