@@ -1,18 +1,7 @@
 // The stack config `node examples/run.mjs lxd-hosts` sets on first use: the host lab's
 // SSH endpoint from test/lab/lab.env (written by `npm run lab:up`).
-import { readFileSync } from "node:fs";
-import { LAB_ENV, readLabEnv } from "../../test/lab/env.mjs";
+import { labStackConfig } from "../../test/lab/env.mjs";
 
 export function stackConfig() {
-  const lab = readLabEnv();
-  if (!lab) throw new Error(`no ${LAB_ENV}: bring the host lab up first (npm run lab:up)`);
-  return [
-    { key: "sshHost", value: lab.LAB_SSH_HOST },
-    { key: "sshPort", value: lab.LAB_SSH_PORT },
-    { key: "sshUser", value: lab.LAB_SSH_USER },
-    { key: "sshKeyPath", value: lab.LAB_SSH_KEY },
-    { key: "sshHostKey", value: lab.LAB_SSH_HOSTKEY },
-    { key: "authorizedKey", value: readFileSync(`${lab.LAB_SSH_KEY}.pub`, "utf8").trim() },
-    { key: "image", value: lab.LAB_IMAGE },
-  ];
+  return labStackConfig().entries;
 }

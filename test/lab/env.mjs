@@ -1,5 +1,5 @@
 // test/lab/lab.env (written by `npm run lab:up`) as an object: the one reader that the tests,
-// the benchmarks and the lxd-hosts example's stack config share.
+// the benchmarks and the examples' stack configs share.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -10,4 +10,25 @@ export function readLabEnv() {
   if (!existsSync(LAB_ENV)) return undefined;
   return Object.fromEntries(readFileSync(LAB_ENV, "utf8").split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
     .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
+
+/**
+ * The stack config every lab example starts from: the lab's SSH endpoint, its key
+ * (path and public line) and its image. Throws, saying what to run, without a lab.
+ */
+export function labStackConfig() {
+  const lab = readLabEnv();
+  if (!lab) throw new Error(`no ${LAB_ENV}: bring the host lab up first (npm run lab:up)`);
+  return {
+    lab,
+    entries: [
+      { key: "sshHost", value: lab.LAB_SSH_HOST },
+      { key: "sshPort", value: lab.LAB_SSH_PORT },
+      { key: "sshUser", value: lab.LAB_SSH_USER },
+      { key: "sshKeyPath", value: lab.LAB_SSH_KEY },
+      { key: "sshHostKey", value: lab.LAB_SSH_HOSTKEY },
+      { key: "authorizedKey", value: readFileSync(`${lab.LAB_SSH_KEY}.pub`, "utf8").trim() },
+      { key: "image", value: lab.LAB_IMAGE },
+    ],
+  };
 }
