@@ -69,6 +69,8 @@ describeLab("etcd.Cluster on the lab", (lab) => {
 
     expect(await memberNames(c)).toEqual(names(PREFIX, 3));
     await p.ok("preview", "--expect-no-changes");
+    // Every key (the CA's, the members', the client's) is encrypted in state.
+    expect(readFileSync(p.statePath("dev", "etcd-cluster"), "utf8")).not.toContain("PRIVATE KEY");
   }, 300_000);
 
   it("gives each member certificates that pass openssl verify -x509_strict, with its address in the SANs", async () => {
