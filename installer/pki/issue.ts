@@ -10,7 +10,7 @@ import type { Usage } from "../../sdk/pki/certificate.js";
 import { generateKey, importKey, signingKey, type SigningKey } from "./keys.js";
 import { pem } from "./pem.js";
 import {
-  authorityKeyId, basicConstraints, caFields, certificate, ExtKeyUsage, extKeyUsage, keyId, KeyUsage, keyUsage, name, subjectAltName, subjectKeyId,
+  authorityKeyId, basicConstraints, caFields, caUse, certificate, ExtKeyUsage, extKeyUsage, keyId, KeyUsage, keyUsage, name, subjectAltName, subjectKeyId,
   type CaFields, type Subject, type TbsFields,
 } from "./x509.js";
 
@@ -74,7 +74,7 @@ export async function issueCa(r: CaRequest): Promise<Issued> {
     ],
   }, key);
   const issued = result(der, key.privateKeyPem, sn, w);
-  remember(issued, { subject, keyId: id, ...key });
+  remember(issued, { subject, keyId: id, ...key, notAfter: w.notAfter });
   return issued;
 }
 
@@ -91,14 +91,17 @@ export interface LeafRequest extends Subject {
 type CaPair = { readonly certPem: string; readonly keyPem: string };
 
 /** The CA's certificate and key, parsed once per CA for many leaves. */
-export interface Signer extends CaPair, CaFields, SigningKey {}
+export interface Signer extends CaPair, CaFields, SigningKey {
+  /** The CA certificate's end: no leaf it signs outlives it. */
+  readonly notAfter: Date;
+}
 
 const signers = new Map<string, Signer>();
 const cacheKey = (ca: CaPair): string => `${ca.certPem}\n${ca.keyPem}`;
 
 /** Also what issueCa calls: a CA made here needs no parsing to sign with. */
-function remember(ca: CaPair, f: CaFields & SigningKey): Signer {
-  const s = { certPem: ca.certPem, keyPem: ca.keyPem, subject: f.subject, keyId: f.keyId, algorithm: f.algorithm, privateKey: f.privateKey };
+function remember(ca: CaPair, f: CaFields & SigningKey & { readonly notAfter: Date }): Signer {
+  const s = { certPem: ca.certPem, keyPem: ca.keyPem, subject: f.subject, keyId: f.keyId, algorithm: f.algorithm, privateKey: f.privateKey, notAfter: f.notAfter };
   signers.set(cacheKey(ca), s);
   return s;
 }
@@ -107,9 +110,13 @@ export async function signer(ca: CaPair): Promise<Signer> {
   const known = signers.get(cacheKey(ca));
   if (known) return known;
   const cert = new X509Certificate(ca.certPem);
+  // An imported CA is checked like one made here: a real CA certificate, allowed to sign, with a strong key.
+  const use = caUse(cert);
+  if (!use.isCa) throw new Error(`the CA certificate (${cert.subject.replace(/\n/g, ", ")}) is not a CA: its basicConstraints lack CA:TRUE`);
+  if (use.keyCertSign === false) throw new Error(`the CA certificate (${cert.subject.replace(/\n/g, ", ")}) may not sign certificates: its keyUsage lacks keyCertSign`);
   const key = signingKey(ca.keyPem);
   if (!cert.checkPrivateKey(key.privateKey)) throw new Error("the CA's private key does not belong to its certificate");
-  return remember(ca, { ...caFields(cert), ...key });
+  return remember(ca, { ...caFields(cert), ...key, notAfter: new Date(cert.validTo) });
 }
 
 const EKU: Record<Usage, Buffer[]> = {
@@ -118,11 +125,19 @@ const EKU: Record<Usage, Buffer[]> = {
   peer: [ExtKeyUsage.serverAuth, ExtKeyUsage.clientAuth],
 };
 
+/** A leaf ends no later than its CA (a chain is only valid while every link is); an expired CA signs nothing. */
+function clampTo(w: Window, caNotAfter: Date): Window {
+  if (caNotAfter.getTime() <= w.notBefore.getTime() + BACKDATE_MS) {
+    throw new Error(`the CA certificate expired on ${caNotAfter.toISOString()}: renew the CA first`);
+  }
+  return caNotAfter < w.notAfter ? { notBefore: w.notBefore, notAfter: caNotAfter } : w;
+}
+
 export async function issueLeaf(r: LeafRequest): Promise<Issued> {
   const [ca, key] = await Promise.all([signer(r.ca), generateKey(r.algorithm)]);
   const usages = r.algorithm === "ecdsa-p256" ? [KeyUsage.digitalSignature] : [KeyUsage.digitalSignature, KeyUsage.keyEncipherment];
   const dnsNames = r.dnsNames ?? [], ipAddresses = r.ipAddresses ?? [];
-  const w = window(r.now, r.validityMs);
+  const w = clampTo(window(r.now, r.validityMs), ca.notAfter);
   const sn = serial();
   const der = certificate({
     serial: sn, issuer: ca.subject, subject: name(r), ...w, spki: key.spki,

@@ -33,7 +33,11 @@ export function algorithmOf(key: string | KeyObject): Algorithm {
     if (k.asymmetricKeyDetails?.namedCurve !== "prime256v1") throw new Error(`unsupported EC curve ${k.asymmetricKeyDetails?.namedCurve}`);
     return "ecdsa-p256";
   }
-  if (k.asymmetricKeyType === "rsa") return (k.asymmetricKeyDetails?.modulusLength ?? 0) >= 3072 ? "rsa-3072" : "rsa-2048";
+  if (k.asymmetricKeyType === "rsa") {
+    const bits = k.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) throw new Error(`an RSA key of ${bits} bits is too weak: use at least 2048 bits`);
+    return bits >= 3072 ? "rsa-3072" : "rsa-2048";
+  }
   throw new Error(`unsupported key type ${k.asymmetricKeyType}`);
 }
 

@@ -49,7 +49,9 @@ export function keyId(spki: Uint8Array): Buffer {
 const extension = (id: Buffer, critical: boolean, value: Buffer): Buffer =>
   sequence(id, ...(critical ? [TRUE] : []), octetString(value));
 
-export const basicConstraints = (ca: boolean): Buffer => extension(OID.basicConstraints, true, sequence(...(ca ? [TRUE] : [])));
+/** A CA gets pathLenConstraint 0: it signs leaves only, never another CA. */
+export const basicConstraints = (ca: boolean): Buffer =>
+  extension(OID.basicConstraints, true, sequence(...(ca ? [TRUE, integer(0)] : [])));
 
 export const KeyUsage = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 } as const;
 export const keyUsage = (bits: readonly number[]): Buffer => extension(OID.keyUsage, true, namedBits(bits));
@@ -129,6 +131,14 @@ export interface CaFields {
   readonly keyId: Buffer;
 }
 
+/** What a certificate must carry to sign others, read from its own extensions. */
+export interface CaUse {
+  /** basicConstraints says CA:TRUE. */
+  readonly isCa: boolean;
+  /** keyUsage allows keyCertSign; undefined when the certificate has no keyUsage (any use allowed). */
+  readonly keyCertSign: boolean | undefined;
+}
+
 export function caFields(cert: X509Certificate): CaFields {
   const der = cert.raw;
   const tbs = children(der, element(der, 0))[0];
@@ -137,19 +147,32 @@ export function caFields(cert: X509Certificate): CaFields {
   const v = f[0]?.tag === 0xa0 ? 1 : 0; // [0] version, absent in v1
   const subject = f[v + 4], spki = f[v + 5];
   if (!subject || !spki) throw new Error("certificate without a subject or public key");
-  return { subject: bytes(der, subject), keyId: subjectKeyIdOf(der, f.slice(v + 6)) ?? keyId(bytes(der, spki)) };
+  const ski = extensionOf(der, f.slice(v + 6), OID.subjectKeyIdentifier);
+  return { subject: bytes(der, subject), keyId: ski ? contentOf(ski, element(ski, 0)) : keyId(bytes(der, spki)) };
 }
 
-/** The subjectKeyIdentifier extension's value, when there is one. */
-function subjectKeyIdOf(der: Buffer, optional: readonly Element[]): Buffer | undefined {
+/** Whether a certificate may sign others: basicConstraints CA:TRUE, and keyCertSign when keyUsage is present. */
+export function caUse(cert: X509Certificate): CaUse {
+  const der = cert.raw;
+  const f = children(der, children(der, element(der, 0))[0]!);
+  const v = f[0]?.tag === 0xa0 ? 1 : 0;
+  const bc = extensionOf(der, f.slice(v + 6), OID.basicConstraints);
+  const first = bc ? children(bc, element(bc, 0))[0] : undefined; // SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }
+  const isCa = first !== undefined && first.tag === 0x01 && contentOf(bc!, first)[0] !== 0;
+  const ku = extensionOf(der, f.slice(v + 6), OID.keyUsage);
+  if (!ku) return { isCa, keyCertSign: undefined };
+  const bits = contentOf(ku, element(ku, 0)); // BIT STRING: unused-bits byte, then the bits
+  return { isCa, keyCertSign: ((bits[1] ?? 0) & (0x80 >> KeyUsage.keyCertSign)) !== 0 };
+}
+
+/** The DER value (inside the OCTET STRING) of one extension, when the certificate has it. */
+function extensionOf(der: Buffer, optional: readonly Element[], id: Buffer): Buffer | undefined {
   const exts = optional.find((e) => e.tag === 0xa3);
   if (!exts) return undefined;
   for (const ext of children(der, children(der, exts)[0]!)) {
-    const [id, ...rest] = children(der, ext);
-    if (!id || !bytes(der, id).equals(OID.subjectKeyIdentifier)) continue;
-    const value = rest[rest.length - 1]!;
-    const inner = contentOf(der, value);
-    return contentOf(inner, element(inner, 0));
+    const [oidOf, ...rest] = children(der, ext);
+    if (!oidOf || !bytes(der, oidOf).equals(id)) continue;
+    return contentOf(der, rest[rest.length - 1]!);
   }
   return undefined;
 }

@@ -178,13 +178,54 @@ describeWith(["openssl"], "issued certificates against openssl verify", () => {
 
   /** A CA made by `openssl req -x509` with these extra arguments; its names PrintableString, as older tools wrote them. */
   function opensslCa(...extra: string[]): { certPem: string; keyPem: string } {
+    return opensslCert(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", ...extra]);
+  }
+
+  function opensslCert(extra: readonly string[]): { certPem: string; keyPem: string } {
     const config = file("req.cnf", "[req]\ndistinguished_name=dn\nstring_mask=default\n[dn]\n");
     const key = file("ca.key", ""), cert = file("ca.crt", "");
     const r = run("openssl", ["req", "-config", config, "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
-      "-subj", "/O=acme/CN=acme ca", "-days", "10", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", ...extra]);
+      "-subj", "/O=acme/CN=acme ca", "-days", "10", ...extra]);
     expect(r.code, r.output).toBe(0);
     return { certPem: run("openssl", ["x509", "-in", cert]).stdout, keyPem: run("openssl", ["pkey", "-in", key]).stdout };
   }
+
+  // Review m7: an imported "CA" is checked like one made here before anything is signed with it.
+  it("refuses to sign with an imported certificate that is not a CA", async () => {
+    const notCa = opensslCert(["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "keyUsage=critical,keyCertSign"]);
+    await expect(issueLeaf({ ca: notCa, commonName: "x", usages: ["client"], algorithm: "ecdsa-p256", validityMs: DAY, now: new Date() }))
+      .rejects.toThrow(/is not a CA: its basicConstraints lack CA:TRUE/);
+  });
+
+  it("refuses to sign with an imported CA whose keyUsage lacks keyCertSign", async () => {
+    const noSign = opensslCert(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature"]);
+    await expect(issueLeaf({ ca: noSign, commonName: "x", usages: ["client"], algorithm: "ecdsa-p256", validityMs: DAY, now: new Date() }))
+      .rejects.toThrow(/may not sign certificates: its keyUsage lacks keyCertSign/);
+  });
+
+  it("refuses an imported RSA key below 2048 bits instead of calling it rsa-2048", async () => {
+    const weak = run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"]).stdout;
+    await expect(issueCa({ commonName: "weak", algorithm: "rsa-2048", validityMs: DAY, now: new Date(), keyPem: weak }))
+      .rejects.toThrow(/RSA key of 1024 bits is too weak/);
+  });
+
+  // Review m6: a leaf never outlives the CA that signed it, and an expired CA signs nothing.
+  it("ends a leaf no later than its CA", async () => {
+    const now = new Date();
+    const ca = await issueCa({ commonName: "short-ca", algorithm: "ecdsa-p256", validityMs: DAY * 10, now });
+    const leaf = await issueLeaf({ ca, commonName: "x", usages: ["client"], algorithm: "ecdsa-p256", validityMs: DAY * 365, now });
+    expect(leaf.notAfter).toBe(ca.notAfter);
+    expect(new X509Certificate(leaf.certPem).validTo).toBe(new X509Certificate(ca.certPem).validTo);
+    const later = new Date(now.getTime() + DAY * 11);
+    await expect(issueLeaf({ ca, commonName: "y", usages: ["client"], algorithm: "ecdsa-p256", validityMs: DAY, now: later }))
+      .rejects.toThrow(/the CA certificate expired on .*: renew the CA first/);
+  });
+
+  it("gives a CA pathlen:0, so what it signs cannot act as a CA", async () => {
+    const ca = await issueCa({ commonName: "ca", algorithm: "ecdsa-p256", validityMs: DAY, now: new Date() });
+    const text = run("openssl", ["x509", "-in", file("pathlen.pem", ca.certPem), "-noout", "-ext", "basicConstraints"]).stdout;
+    expect(text).toMatch(/CA:TRUE, pathlen:0/);
+  });
 
   it("signs with a CA another tool made: the issuer is its subject byte for byte, the AKI its SKI", async () => {
     const ca = opensslCa();
