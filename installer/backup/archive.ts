@@ -1,23 +1,20 @@
 /**
  * Backup archives: a plain tar of manifest.json plus the files it lists.
- * Written to a temporary name and renamed into place (0600); read back by
- * parsing the tar here (nothing is unpacked to disk), only regular files and
- * directories accepted, and only after every checksum in the manifest, and
- * each etcd snapshot's own hash, has been checked.
+ * Written through a file created 0600 under a temporary name, then renamed
+ * into place; read back by parsing the tar here (nothing is unpacked to disk),
+ * only regular files and directories accepted, and only after every checksum
+ * in the manifest, and each etcd snapshot's own hash, has been checked.
  */
 import { randomBytes } from "node:crypto";
-import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { zodProblems, formatProblems } from "../../sdk/internal.js";
 import { FORMAT, ManifestSchema, type Manifest } from "./manifest.js";
 import { snapshotProblem } from "./snapshot.js";
 import { sha256Hex as sha256 } from "../util/hash.js";
 import { REGULAR, TarError, memberPath, memberProblem, readTar } from "../util/tar.js";
-
-const exec = promisify(execFile);
 
 export class BackupError extends Error {
   override readonly name = "BackupError";
@@ -25,7 +22,18 @@ export class BackupError extends Error {
 
 export type Contents = Omit<Manifest, "files" | "format">;
 
-/** Writes manifest.json and `files` as one tar at `out`, atomically, mode 0600. */
+// tar writes to stdout, into a descriptor we opened, so the file never exists with tar's (umask) mode.
+function tarInto(fd: number, dir: string, names: readonly string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const c = spawn("tar", ["-cf", "-", "-C", dir, "--owner=0", "--group=0", "--sort=name", "--", ...names], { stdio: ["ignore", fd, "pipe"] });
+    let err = "";
+    c.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+    c.on("error", fail);
+    c.on("close", (code) => (code === 0 ? done() : fail(new BackupError(`tar exited ${code}: ${err.trim()}`))));
+  });
+}
+
+/** Writes manifest.json and `files` as one tar at `out`, atomically; the file is 0600 from the moment it is created. */
 export async function writeBackup(out: string, contents: Contents, files: Readonly<Record<string, Buffer>>): Promise<Manifest> {
   const manifest: Manifest = {
     format: FORMAT, ...contents,
@@ -42,8 +50,14 @@ export async function writeBackup(out: string, contents: Contents, files: Readon
     }
     await writeFile(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await mkdir(dirname(target), { recursive: true });
-    await exec("tar", ["-cf", tmp, "-C", dir, "--owner=0", "--group=0", "--sort=name", "manifest.json", ...Object.keys(files).sort()]);
-    await chmod(tmp, 0o600);
+    const fh = await open(tmp, "wx", 0o600);
+    try {
+      await fh.chmod(0o600); // exact, whatever the umask
+      await tarInto(fh.fd, dir, ["manifest.json", ...Object.keys(files).sort()]);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, target);
     return manifest;
   } finally {
