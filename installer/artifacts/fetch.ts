@@ -1,7 +1,9 @@
 /**
  * Artifacts: fetched once into a local cache, checked against their sha256
  * before anything is uploaded. A cached file is re-checked on every use; a
- * wrong download is removed, never cached.
+ * wrong download is removed, never cached. An archive member is read from the
+ * checked archive on every use (never cached on its own), and only when it is
+ * a regular file whose name stays inside the archive.
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -11,13 +13,11 @@ import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 import type { Artifact } from "../../sdk/artifact.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { sha256Hex as sha256 } from "../util/hash.js";
-
-const exec = promisify(execFile);
+import { REGULAR, TarError, memberPath, memberProblem, readTar } from "../util/tar.js";
 
 export class ArtifactError extends Error {
   override readonly name = "ArtifactError";
@@ -39,11 +39,11 @@ async function readIfValid(path: string, want: string): Promise<Buffer | undefin
   }
 }
 
-/** The file at the URL and its bytes, checked; from the cache when it is already there. Each byte is read once. */
-async function download(a: Artifact, dir: string, log?: (m: string) => void): Promise<{ file: string; bytes: Buffer }> {
+/** The bytes of the file at the URL, checked; from the cache when it is already there. Each byte is read once. */
+async function download(a: Artifact, dir: string, log?: (m: string) => void): Promise<Buffer> {
   const file = join(dir, basename(new URL(a.url).pathname) || a.name);
   const cached = await readIfValid(file, a.sha256);
-  if (cached) return { file, bytes: cached };
+  if (cached) return cached;
   const check = (b: Buffer): Buffer => {
     const got = sha256(b);
     if (got !== a.sha256) throw new ArtifactError(`${label(a)}: sha256 mismatch: expected ${a.sha256}, got ${got}; nothing was uploaded`);
@@ -55,7 +55,7 @@ async function download(a: Artifact, dir: string, log?: (m: string) => void): Pr
       throw new ArtifactError(`${label(a)}: cannot read ${src}: ${e.code ?? e.message}`);
     }));
     await writeFileAtomic(file, bytes, 0o644);
-    return { file, bytes };
+    return bytes;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${randomBytes(4).toString("hex")}.part`;
@@ -66,35 +66,44 @@ async function download(a: Artifact, dir: string, log?: (m: string) => void): Pr
     await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(tmp, { mode: 0o644 }));
     const bytes = check(await readFile(tmp));
     await rename(tmp, file);
-    return { file, bytes };
+    return bytes;
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+// The member named by `a.path`, read from the archive's checked bytes; links, devices and escaping names are refused.
+function memberOf(a: Artifact & { path: string }, archive: Buffer): Buffer {
+  const want = memberPath(a.path);
+  if ("problem" in want) throw new ArtifactError(`${label(a)}: path ${JSON.stringify(a.path)} is ${want.problem}: it would leave the archive`);
+  let found;
+  try {
+    const tar = archive[0] === 0x1f && archive[1] === 0x8b ? gunzipSync(archive) : archive;
+    found = readTar(tar).filter((m) => { const p = memberPath(m.name); return "path" in p && p.path === want.path; });
+  } catch (e) {
+    if (e instanceof TarError || (e as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new ArtifactError(`${label(a)}: cannot read the archive: ${(e as Error).message}`);
+    throw e;
+  }
+  if (found.length !== 1) throw new ArtifactError(`${label(a)}: ${found.length ? `${found.length} members are` : "no member is"} named ${JSON.stringify(a.path)}`);
+  const m = found[0]!;
+  const problem = memberProblem(m) ?? (m.type === REGULAR ? undefined : `${JSON.stringify(m.name)} is a ${m.type}`);
+  if (problem) throw new ArtifactError(`${label(a)}: ${problem}; nothing was uploaded`);
+  return Buffer.from(m.data);
 }
 
 const inflight = new Map<string, Promise<Buffer>>();
 
 /** The artifact's bytes (the archive member's, when `path` is set), checked against its sha256. */
 export function fetchArtifact(a: Artifact, log?: (m: string) => void, root = cacheDir()): Promise<Buffer> {
-  const key = `${a.sha256}:${a.path ?? ""}`;
+  const key = `${root}\0${a.sha256}\0${a.path ?? ""}`;
   let p = inflight.get(key);
   if (!p) {
     p = (async () => {
-      const dir = join(root, a.sha256);
-      const { file, bytes } = await download(a, dir, log);
-      if (!a.path) return bytes;
-      const member = join(dir, "members", a.path);
-      const cached = await readFile(member).catch(() => undefined);
-      if (cached) return cached;
-      const { stdout } = await exec("tar", ["-xzOf", file, "--", a.path], { encoding: "buffer", maxBuffer: 1 << 30 }).catch((e: Error & { stderr?: Buffer }) => {
-        throw new ArtifactError(`${label(a)}: cannot extract ${a.path}: ${e.stderr?.toString().trim() || e.message}`);
-      });
-      await writeFileAtomic(member, stdout, 0o644);
-      return stdout;
+      const bytes = await download(a, join(root, a.sha256), log);
+      return a.path === undefined ? bytes : memberOf({ ...a, path: a.path }, bytes);
     })();
     inflight.set(key, p);
     p.catch(() => inflight.delete(key));
   }
   return p;
 }
-

@@ -1,21 +1,20 @@
 /**
  * Backup archives: a plain tar of manifest.json plus the files it lists.
- * Written to a temporary name and renamed into place (0600); read back only
- * after every checksum in the manifest, and each etcd snapshot's own hash,
- * has been checked.
+ * Written through a file created 0600 under a temporary name, then renamed
+ * into place; read back by parsing the tar here (nothing is unpacked to disk),
+ * only regular files and directories accepted, and only after every checksum
+ * in the manifest, and each etcd snapshot's own hash, has been checked.
  */
 import { randomBytes } from "node:crypto";
-import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { zodProblems, formatProblems } from "../../sdk/internal.js";
 import { FORMAT, ManifestSchema, type Manifest } from "./manifest.js";
 import { snapshotProblem } from "./snapshot.js";
 import { sha256Hex as sha256 } from "../util/hash.js";
-
-const exec = promisify(execFile);
+import { REGULAR, TarError, memberPath, memberProblem, readTar } from "../util/tar.js";
 
 export class BackupError extends Error {
   override readonly name = "BackupError";
@@ -23,7 +22,18 @@ export class BackupError extends Error {
 
 export type Contents = Omit<Manifest, "files" | "format">;
 
-/** Writes manifest.json and `files` as one tar at `out`, atomically, mode 0600. */
+// tar writes to stdout, into a descriptor we opened, so the file never exists with tar's (umask) mode.
+function tarInto(fd: number, dir: string, names: readonly string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const c = spawn("tar", ["-cf", "-", "-C", dir, "--owner=0", "--group=0", "--sort=name", "--", ...names], { stdio: ["ignore", fd, "pipe"] });
+    let err = "";
+    c.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+    c.on("error", fail);
+    c.on("close", (code) => (code === 0 ? done() : fail(new BackupError(`tar exited ${code}: ${err.trim()}`))));
+  });
+}
+
+/** Writes manifest.json and `files` as one tar at `out`, atomically; the file is 0600 from the moment it is created. */
 export async function writeBackup(out: string, contents: Contents, files: Readonly<Record<string, Buffer>>): Promise<Manifest> {
   const manifest: Manifest = {
     format: FORMAT, ...contents,
@@ -40,8 +50,14 @@ export async function writeBackup(out: string, contents: Contents, files: Readon
     }
     await writeFile(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await mkdir(dirname(target), { recursive: true });
-    await exec("tar", ["-cf", tmp, "-C", dir, "--owner=0", "--group=0", "--sort=name", "manifest.json", ...Object.keys(files).sort()]);
-    await chmod(tmp, 0o600);
+    const fh = await open(tmp, "wx", 0o600);
+    try {
+      await fh.chmod(0o600); // exact, whatever the umask
+      await tarInto(fh.fd, dir, ["manifest.json", ...Object.keys(files).sort()]);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, target);
     return manifest;
   } finally {
@@ -55,45 +71,70 @@ export interface Backup {
   readonly files: Readonly<Record<string, Buffer>>;
 }
 
-/** Reads and checks an archive; throws a BackupError naming each file whose check failed. */
-export async function readBackup(file: string): Promise<Backup> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-restore-"));
+const failed = (file: string, problems: readonly string[]): BackupError =>
+  new BackupError(`${file}: backup verification failed:\n${problems.map((p) => `  ✖ ${p}`).join("\n")}`);
+
+/** The regular files of the archive by path; refuses (naming each) any member that is not a regular file or directory inside it. */
+async function members(file: string): Promise<Map<string, Buffer>> {
+  const raw = await readFile(resolve(file)).catch((e: NodeJS.ErrnoException) => {
+    throw new BackupError(`${file}: cannot read: ${e.code ?? e.message}`);
+  });
+  let all;
   try {
-    await exec("tar", ["-xf", resolve(file), "-C", dir, "--no-same-owner", "--no-same-permissions"]).catch((e: Error & { stderr?: string }) => {
-      throw new BackupError(`${file}: not a readable backup archive: ${(e.stderr ?? e.message).trim()}`);
-    });
-    const raw = await readFile(join(dir, "manifest.json"), "utf8").catch(() => {
-      throw new BackupError(`${file}: no manifest.json: not a drydock backup`);
-    });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (e) {
-      throw new BackupError(`${file}: manifest.json is not JSON: ${(e as Error).message}`);
-    }
-    const m = ManifestSchema.safeParse(parsed);
-    if (!m.success) throw new BackupError(`${file}: manifest.json is invalid:\n${formatProblems(zodProblems(m.error.issues, parsed))}`);
-    const problems: string[] = [];
-    const files: Record<string, Buffer> = {};
-    for (const [p, want] of Object.entries(m.data.files)) {
-      if (p.split("/").includes("..") || p.startsWith("/")) { problems.push(`${p}: path leaves the archive`); continue; }
-      const b = await readFile(join(dir, p)).catch(() => undefined);
-      if (!b) { problems.push(`${p}: missing from the archive`); continue; }
-      const got = sha256(b);
-      if (got !== want.sha256) problems.push(`${p}: sha256 mismatch: manifest says ${want.sha256}, file has ${got} (${b.length} bytes, manifest says ${want.size})`);
-      else files[p] = b;
-    }
-    for (const e of m.data.etcd) {
-      const b = files[e.file];
-      if (!b) { if (!(e.file in m.data.files)) problems.push(`${e.file}: etcd snapshot of ${e.clusterName} not listed in the manifest`); continue; }
-      const p = snapshotProblem(b);
-      if (p) problems.push(`${e.file}: ${p}`);
-    }
-    if (problems.length) throw new BackupError(`${file}: backup verification failed:\n${problems.map((p) => `  ✖ ${p}`).join("\n")}`);
-    return { manifest: m.data, files };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    all = readTar(raw);
+  } catch (e) {
+    if (e instanceof TarError) throw new BackupError(`${file}: not a readable backup archive: ${e.message}`);
+    throw e;
   }
+  const problems: string[] = [];
+  const byPath = new Map<string, Buffer>();
+  for (const m of all) {
+    const p = memberProblem(m);
+    if (p) { problems.push(p); continue; }
+    if (m.type !== REGULAR) continue;
+    const { path } = memberPath(m.name) as { path: string };
+    if (byPath.has(path)) problems.push(`${JSON.stringify(path)} appears more than once in the archive`);
+    byPath.set(path, m.data);
+  }
+  if (problems.length) throw failed(file, problems);
+  return byPath;
+}
+
+/** Reads and checks an archive; throws a BackupError naming each member or file whose check failed. */
+export async function readBackup(file: string): Promise<Backup> {
+  const inside = await members(file);
+  const raw = inside.get("manifest.json");
+  if (!raw) throw new BackupError(`${file}: no manifest.json: not a drydock backup`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch (e) {
+    throw new BackupError(`${file}: manifest.json is not JSON: ${(e as Error).message}`);
+  }
+  const m = ManifestSchema.safeParse(parsed);
+  if (!m.success) throw new BackupError(`${file}: manifest.json is invalid:\n${formatProblems(zodProblems(m.error.issues, parsed))}`);
+  const problems: string[] = [];
+  const files: Record<string, Buffer> = {};
+  const listed = new Set(["manifest.json"]);
+  for (const [p, want] of Object.entries(m.data.files)) {
+    const at = memberPath(p);
+    if ("problem" in at) { problems.push(`${p}: path leaves the archive`); continue; }
+    listed.add(at.path);
+    const b = inside.get(at.path);
+    if (!b) { problems.push(`${p}: missing from the archive`); continue; }
+    const got = sha256(b);
+    if (got !== want.sha256) problems.push(`${p}: sha256 mismatch: manifest says ${want.sha256}, file has ${got} (${b.length} bytes, manifest says ${want.size})`);
+    else files[p] = b;
+  }
+  for (const p of inside.keys()) if (!listed.has(p)) problems.push(`${p}: in the archive but not listed in the manifest`);
+  for (const e of m.data.etcd) {
+    const b = files[e.file];
+    if (!b) { if (!(e.file in m.data.files)) problems.push(`${e.file}: etcd snapshot of ${e.clusterName} not listed in the manifest`); continue; }
+    const p = snapshotProblem(b);
+    if (p) problems.push(`${e.file}: ${p}`);
+  }
+  if (problems.length) throw failed(file, problems);
+  return { manifest: m.data, files };
 }
 
 /** The snapshot of one etcd cluster in a checked backup: named, or the only one. */

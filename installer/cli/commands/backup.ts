@@ -3,7 +3,9 @@
  * etcd.Cluster in the stack (over mTLS, from a healthy member, checked by
  * sha256), the stack's state and config (secrets stay encrypted with the
  * stack passphrase) and the resolved program spec.
- * drydock backup verify FILE: every checksum, and each snapshot's own hash.
+ * drydock backup verify FILE: every member a regular file or folder inside the
+ * archive (no links, devices, absolute or `..` names), every checksum, and each
+ * snapshot's own hash.
  */
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";

@@ -105,7 +105,7 @@ describe("applyIgnoreChanges", () => {
   });
 
   it("keeps the old value at a path inside a secret object", () => {
-    // BUG: getPath looks through Secret wrappers but setPath does not, so the ignore is silently dropped.
+    // Guards a fixed bug: setPath did not look through Secret wrappers (getPath did), so the ignore was silently dropped.
     const olds = { creds: new Secret({ user: "u", password: "p1" }) };
     const news = { creds: new Secret({ user: "u", password: "p2" }) };
     const out = applyIgnoreChanges(olds, news, ["creds.password"]);

@@ -74,7 +74,7 @@ describe("numbers", () => {
   });
 
   it("a blank string is not a number", () => {
-    // BUG: getNumber rejects "" but Number("  ") is 0, so whitespace reads as 0.
+    // Guards a fixed bug: getNumber rejected "" but Number("  ") is 0, so whitespace read as 0.
     const c = config({ "web:n": plain("  ") });
     expect(() => c.getNumber("n")).toThrow(/must be a number/);
   });

@@ -61,7 +61,7 @@ describe("validation", () => {
   });
 
   it("rejects a type token with an empty module, which would make the URN ambiguous", () => {
-    // BUG: "pkg::Type" passes checkTypeToken; its URN ...::pkg::Type::a parses as type "pkg", name "Type::a".
+    // Guards a fixed bug: "pkg::Type" passed checkTypeToken, and its URN ...::pkg::Type::a parsed as type "pkg", name "Type::a".
     installFakeRuntime();
     expect(() => new CustomResource("pkg::Type", "a", {})).toThrow(/not a type token/);
   });
@@ -184,7 +184,7 @@ describe("CustomResource output properties", () => {
   });
 
   it("a secret nested inside an output property keeps the whole property secret", async () => {
-    // BUG: getOutput checks isSecret(v) only at the top; reveal() then strips the nested Secret.
+    // Guards a fixed bug: getOutput checked isSecret(v) only at the top, and reveal() then stripped the nested Secret.
     installFakeRuntime({ respond: (urn) => ({ urn, id: "1", outputs: { db: { user: "u", pw: new Secret("hunter2") } } }) });
     const f = file("a", { db: {} });
     expect(await f.db!.data).toMatchObject({ value: { user: "u", pw: "hunter2" }, secret: true });

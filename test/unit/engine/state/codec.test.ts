@@ -116,7 +116,7 @@ describe("CheckpointCodec", () => {
   });
 
   it("round trips a plain object whose only key is $secret", () => {
-    // BUG: encodeValue writes { $secret: "..." } verbatim, and decodeValue then takes it for a secret.
+    // Guards a fixed bug: encodeValue wrote { $secret: "..." } verbatim, and decodeValue then took it for a secret.
     const codec = new CheckpointCodec(source().get);
     const back = codec.decode(codec.encode(checkpoint({ odd: { $secret: "not encrypted" } })), "t");
     expect(back.resources[0]!.inputs.odd).toEqual({ $secret: "not encrypted" });
