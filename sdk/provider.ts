@@ -50,7 +50,11 @@ export interface UpdateResult<O = Record<string, unknown>> {
 
 /** What a provider call may use besides its arguments. */
 export interface ProviderContext {
-  /** Aborted when the operation's customTimeouts deadline passes. */
+  /**
+   * Aborted when the operation's customTimeouts deadline passes. The engine
+   * then waits a grace period for the call to settle: stop, clean up what you
+   * started, and throw (or return, if the thing was made after all).
+   */
   readonly signal: AbortSignal;
   /** The resource's URN, for messages. */
   readonly urn: string;
@@ -138,6 +142,18 @@ function withDefaults(schema: z.ZodType, news: Record<string, unknown>): Record<
     }
   }
   return out;
+}
+
+/**
+ * Thrown by `create` or `update` when the operation failed part-way but left
+ * something real: `outs` (and for a create, `id`) describe what now exists, so
+ * the engine records it in state and the next run continues from there.
+ */
+export class PartialResultError extends Error {
+  override readonly name = "PartialResultError";
+  constructor(message: string, readonly outs: Record<string, unknown>, readonly id?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /** A provider of any input and output shape, as registries hold them. */
