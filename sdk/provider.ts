@@ -98,6 +98,15 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   delete?(id: string, props: O, ctx: ProviderContext): Promise<void>;
   /** An ID known before `create` runs, so an interrupted create can be read back. */
   idFor?(inputs: I): string | undefined;
+  /**
+   * True when an id names the real thing completely, so two resources with one
+   * id are the same thing (a file's absolute path on one machine). Deleting a
+   * resource whose id another resource of the type now holds then only drops
+   * it from state. Leave it unset when two different things can share an id
+   * (a name per cluster, a fingerprint per server): both are deleted for real.
+   * @default false
+   */
+  readonly idIsIdentity?: boolean;
 }
 
 /** Paths (dotted) at which `v` holds an unknown. */

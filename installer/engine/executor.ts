@@ -309,7 +309,8 @@ export class Executor {
       if (old.pendingDelete && i >= 0) this.o.state.condemned.splice(i, 1);
       else if (this.o.state.current.get(old.urn) === old) this.o.state.current.delete(old.urn);
     };
-    const holder = old.id === undefined ? undefined
+    // Only where an id names the real thing completely (the provider says so) is a shared id the same thing.
+    const holder = old.id === undefined || !this.o.registry.get(old.type)?.idIsIdentity ? undefined
       : [...this.o.state.current.values()].find((r) => r !== old && r.type === old.type && r.id === old.id);
     if (!holder && !this.dryRun && old.custom && !old.retainOnDelete) {
       const provider = this.provider(old.type, old.urn);

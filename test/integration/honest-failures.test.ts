@@ -94,4 +94,24 @@ export const providers = { "kv:x:Thing": {
     expect(p.state().resources[0]).not.toHaveProperty("initErrors");
     await p.ok("preview", "--expect-no-changes");
   });
+
+  it("two resources sharing an id (blue/green with one clusterName) are each deleted for real", async () => {
+    const p = await withProvider(
+      `import { appendFileSync } from "node:fs";
+export const providers = { "kv:x:Cluster": {
+  async create(i: any) { appendFileSync("log", \`create \${i.host}\\n\`); return { id: i.clusterName, outs: i }; },
+  async delete(_id: string, props: any) { appendFileSync("log", \`delete \${props.host}\\n\`); },
+} };
+`,
+      `import { CustomResource } from "drydock";
+new CustomResource("kv:x:Cluster", "green", { clusterName: "main", host: "new-hosts" });
+if (process.env.BOTH === "1") new CustomResource("kv:x:Cluster", "blue", { clusterName: "main", host: "old-hosts" });
+`,
+    );
+    const both = await p.spawn(["up", "--yes"], { BOTH: "1" });
+    expect(both.exitCode).toBe(0);
+    const r = await p.ok("up", "--yes");
+    expect(r.stdout).not.toContain("only dropped from state");
+    expect(lines(p.read("log")).sort()).toEqual(["create new-hosts", "create old-hosts", "delete old-hosts"]);
+  });
 });

@@ -189,3 +189,32 @@ describe("Executor with partial results", () => {
     expect(clean.op).toBe("same");
   });
 });
+
+describe("Executor delete of a shared id", () => {
+  const shared = (idIsIdentity: boolean) => {
+    const deleted: string[] = [];
+    const provider: ResourceProvider = {
+      idIsIdentity,
+      create: async () => ({ id: "x" }),
+      async delete(_id, props) {
+        deleted.push(String(props.v));
+      },
+    };
+    const s = setup(provider, [res("green", "main"), res("blue", "main")]);
+    return { s, deleted };
+  };
+
+  it("deletes for real when the provider does not say an id is the thing's identity", async () => {
+    const { s, deleted } = shared(false);
+    await s.executor.delete(s.state.current.get(urn("blue"))!);
+    expect(deleted).toEqual(["blue"]);
+    expect((await s.saved()).resources.map((r) => r.urn)).toEqual([urn("green")]);
+  });
+
+  it("only drops from state when the provider says one id is one thing", async () => {
+    const { s, deleted } = shared(true);
+    await s.executor.delete(s.state.current.get(urn("blue"))!);
+    expect(deleted).toEqual([]);
+    expect(s.events.some((e) => e.type === "step" && e.note === `only dropped from state: ${urn("green")} now holds main`)).toBe(true);
+  });
+});
