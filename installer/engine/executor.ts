@@ -14,6 +14,7 @@ import { callWithDeadline, failureMessage, settled } from "./provider-call.js";
 import type { Redactor } from "./redact.js";
 import type { ProviderRegistry } from "./registry.js";
 import type { PendingOperation, ResourceState } from "./state/types.js";
+import { cancelGraceMs } from "./timeouts.js";
 import type { WorkingState } from "./working-state.js";
 
 export interface StepSpec {
@@ -52,6 +53,8 @@ export interface ExecutorOptions {
   /** Records a failed step; the first one stops the run from scheduling more. */
   readonly onFailure: (e: DrydockError) => void;
   readonly stopped: () => boolean;
+  /** How long a call may take to stop after its deadline, read and checked up front. @default 30 s, or DRYDOCK_CANCEL_GRACE */
+  readonly graceMs?: number;
 }
 
 export class Executor {
@@ -60,7 +63,11 @@ export class Executor {
   /** URNs being replaced in this run. */
   private readonly replacing = new Set<string>();
 
-  constructor(private readonly o: ExecutorOptions) {}
+  private readonly graceMs: number;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.graceMs = o.graceMs ?? cancelGraceMs();
+  }
 
   get dryRun(): boolean {
     return this.o.dryRun;
@@ -102,7 +109,7 @@ export class Executor {
         this.o.state.pending.set(key!, pending);
         await this.o.state.flush();
       }
-      const o = await callWithDeadline({ urn, op, timeoutMs }, (signal) =>
+      const o = await callWithDeadline({ urn, op, timeoutMs, graceMs: this.graceMs }, (signal) =>
         call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }) }),
       );
       const partial = o.thrown?.error instanceof PartialResultError && record.partial ? o.thrown.error : undefined;

@@ -5,7 +5,6 @@
  * decides what state records, so a timeout never hides what really happened.
  */
 import { errorMessage } from "./errors.js";
-import { cancelGraceMs } from "./timeouts.js";
 
 export interface CallOutcome<T> {
   /** What the provider returned, if it did (possibly after its deadline). */
@@ -46,7 +45,7 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 }
 
 export function callWithDeadline<T>(
-  what: { readonly urn: string; readonly op: string; readonly timeoutMs: number | undefined; readonly graceMs?: number },
+  what: { readonly urn: string; readonly op: string; readonly timeoutMs: number | undefined; readonly graceMs: number },
   fn: (signal: AbortSignal) => Promise<T>,
 ): Promise<CallOutcome<T>> {
   const ac = new AbortController();
@@ -59,7 +58,7 @@ export function callWithDeadline<T>(
     if (first) return first;
     const error = new Error(`${what.op} of ${what.urn} timed out after ${what.timeoutMs / 1000}s (customTimeouts.${what.op})`);
     ac.abort(error);
-    const graceMs = what.graceMs ?? cancelGraceMs();
+    const { graceMs } = what;
     const at = performance.now();
     const late = await within(call, graceMs);
     return late ? { ...late, timedOut: { error, graceMs, lateMs: performance.now() - at } } : { timedOut: { error, graceMs } };

@@ -110,6 +110,13 @@ describe("Executor after a timeout", () => {
     expect((await s.saved()).resources).toMatchObject([{ id: "id-a", inputs: { v: "a" } }]);
   });
 
+  it("refuses a grace period that is not a duration before anything runs, naming the variable", () => {
+    vi.stubEnv("DRYDOCK_CANCEL_GRACE", "soon");
+    expect(() => setup({ create: async () => ({ id: "x" }) })).toThrow(
+      'DRYDOCK_CANCEL_GRACE: "soon" is not a duration (use forms like "90s", "5m", "1h30m")',
+    );
+  });
+
   it("keeps the resource when its delete never stops, and forgets it when a late delete finishes", async () => {
     vi.stubEnv("DRYDOCK_CANCEL_GRACE", "100ms");
     const hung = setup({ create: async () => ({ id: "x" }), delete: () => new Promise(() => {}) }, [res("a", "id-a", { deleteTimeout: 50 })]);
