@@ -23,6 +23,8 @@ function tail(text: string, lines = 20): string {
 async function run(what: string, command: string, i: Inputs, ctx: ProviderContext): Promise<{ stdout: string; stderr: string }> {
   // execa is loaded on first use: most runs never start a command.
   const { execa } = await import("execa");
+  // The deadline may pass while execa loads; an abort listener added now would never fire.
+  if (ctx.signal.aborted) throw new Error(`${what} command was cancelled before it started: ${String(ctx.signal.reason ?? "")}`);
   const child = execa("/bin/sh", ["-c", command], {
     cwd: i.dir ?? process.cwd(),
     env: { ...inheritedEnv(), ...i.environment },

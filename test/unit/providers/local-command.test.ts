@@ -32,4 +32,18 @@ describe("local.Command cancel", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("does not start a command whose deadline passed while it was being prepared", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drydock-cmd-"));
+    try {
+      const ac = new AbortController();
+      ac.abort(new Error("deadline"));
+      const t0 = Date.now();
+      const call = commandProvider.create({ create: "touch started; sleep 20", dir } as never, { signal: ac.signal, urn: "u", log: () => {} });
+      await expect(call).rejects.toThrow("create command was cancelled before it started: Error: deadline");
+      expect(existsSync(join(dir, "started"))).toBe(false);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
