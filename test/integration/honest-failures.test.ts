@@ -55,7 +55,8 @@ export const providers = { "kv:x:Thing": {
     const t0 = Date.now();
     const r = await p.spawn(["up", "--yes"], { HANG: "1", DRYDOCK_CANCEL_GRACE: "1s" });
     expect(r.exitCode).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    // Well under the default 30 s grace: DRYDOCK_CANCEL_GRACE applies (with room for a loaded machine).
+    expect(Date.now() - t0).toBeLessThan(25_000);
     expect(String(r.stderr)).toContain("and was still running 1s later; its pending record is kept so the next run reconciles it");
     expect(p.state().pending).toMatchObject([{ op: "create", urn: URN, inputs: { v: 1 } }]);
 
