@@ -91,9 +91,14 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   plannedOutputs?(inputs: I): Partial<O>;
   /** `olds` are the old output properties; without `diff` the engine compares inputs. */
   diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
+  /**
+   * Makes the thing. A throw means it finished, its cleanup included; if it
+   * failed part-way but left something real, throw a `PartialResultError`.
+   */
   create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;
   /** Reads the real thing back; `undefined` means it is gone. */
   read?(id: string, props: O, inputs: I, ctx: ProviderContext): Promise<ReadResult<O> | undefined>;
+  /** Changes the thing in place; `olds` may be what a part-way create or update left (see `PartialResultError`). */
   update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;
   delete?(id: string, props: O, ctx: ProviderContext): Promise<void>;
   /** An ID known before `create` runs, so an interrupted create can be read back. */
