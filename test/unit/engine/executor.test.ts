@@ -171,6 +171,14 @@ describe("Executor with partial results", () => {
     expect((await next.saved()).resources[0]!.initErrors).toBeUndefined();
   });
 
+  it("a replacement made part-way takes the entry, and the original stays condemned so it is still deleted", async () => {
+    const original = res("a", "old-id");
+    const s = setup({ async create(i) { throw new PartialResultError("half", { ...i }, "new-id"); } }, [original]);
+    await fails(s.executor.replace(spec("a", { v: "new" }), original, false), s.failures);
+    const saved = (await s.saved()).resources.map((r) => [r.id, r.pendingDelete ?? false, r.initErrors]);
+    expect(saved).toEqual([["new-id", false, ["half"]], ["old-id", true, undefined]]);
+  });
+
   it("records what an update made part-way, with the new inputs", async () => {
     const s = setup(
       {
