@@ -50,7 +50,11 @@ export interface UpdateResult<O = Record<string, unknown>> {
 
 /** What a provider call may use besides its arguments. */
 export interface ProviderContext {
-  /** Aborted when the operation's customTimeouts deadline passes. */
+  /**
+   * Aborted when the operation's customTimeouts deadline passes. The engine
+   * then waits a grace period for the call to settle: stop, clean up what you
+   * started, and throw (or return, if the thing was made after all).
+   */
   readonly signal: AbortSignal;
   /** The resource's URN, for messages. */
   readonly urn: string;
@@ -87,13 +91,27 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   plannedOutputs?(inputs: I): Partial<O>;
   /** `olds` are the old output properties; without `diff` the engine compares inputs. */
   diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
+  /**
+   * Makes the thing. A throw means it finished, its cleanup included; if it
+   * failed part-way but left something real, throw a `PartialResultError`.
+   */
   create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;
   /** Reads the real thing back; `undefined` means it is gone. */
   read?(id: string, props: O, inputs: I, ctx: ProviderContext): Promise<ReadResult<O> | undefined>;
+  /** Changes the thing in place; `olds` may be what a part-way create or update left (see `PartialResultError`). */
   update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;
   delete?(id: string, props: O, ctx: ProviderContext): Promise<void>;
   /** An ID known before `create` runs, so an interrupted create can be read back. */
   idFor?(inputs: I): string | undefined;
+  /**
+   * True when an id names the real thing completely, so two resources with one
+   * id are the same thing (a file's absolute path on one machine). Deleting a
+   * resource whose id another resource of the type now holds then only drops
+   * it from state. Leave it unset when two different things can share an id
+   * (a name per cluster, a fingerprint per server): both are deleted for real.
+   * @default false
+   */
+  readonly idIsIdentity?: boolean;
 }
 
 /** Paths (dotted) at which `v` holds an unknown. */
@@ -138,6 +156,18 @@ function withDefaults(schema: z.ZodType, news: Record<string, unknown>): Record<
     }
   }
   return out;
+}
+
+/**
+ * Thrown by `create` or `update` when the operation failed part-way but left
+ * something real: `outs` (and for a create, `id`) describe what now exists, so
+ * the engine records it in state and the next run continues from there.
+ */
+export class PartialResultError extends Error {
+  override readonly name = "PartialResultError";
+  constructor(message: string, readonly outs: Record<string, unknown>, readonly id?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /** A provider of any input and output shape, as registries hold them. */

@@ -36,7 +36,12 @@ export async function decide(
   for (const d of diffs) {
     if (opts.replaceOnChanges?.length && matchesAny(d.path, opts.replaceOnChanges)) replaces.add(d.path.split(".")[0]!);
   }
-  const op = replaces.size > 0 ? "replace" : changes ? "update" : "same";
+  let op: Decision["op"] = replaces.size > 0 ? "replace" : changes ? "update" : "same";
+  // A create or update that failed part-way is finished by an update (or, without one, made again), inputs changed or not.
+  const finishing = old.initErrors?.length && op !== "replace"
+    ? `finishing an operation that failed part-way: ${old.initErrors.join("; ")}`
+    : undefined;
+  if (finishing) op = provider.update ? "update" : "replace";
   return {
     op,
     inputs,
@@ -44,6 +49,6 @@ export async function decide(
     replaces: [...replaces].sort(),
     stables: [...(r.stables ?? [])],
     deleteBeforeReplace: Boolean(opts.deleteBeforeReplace || r.deleteBeforeReplace),
-    note: r.note,
+    note: [finishing, r.note].filter(Boolean).join("; ") || undefined,
   };
 }

@@ -4,15 +4,17 @@
  * the concurrency limit and timeout, and checkpoints the result.
  */
 import type { LimitFunction } from "p-limit";
-import type { ProviderContext, ResourceProvider } from "../../sdk/index.js";
+import { PartialResultError, type ProviderContext, type ResourceProvider } from "../../sdk/index.js";
 import { containsUnknown, propertyEquals, revealMap, unknown, urnName, type PropertyMap } from "../../sdk/internal.js";
-import { DrydockError, SkippedError, errorMessage } from "./errors.js";
+import { DrydockError, SkippedError } from "./errors.js";
 import type { EventSink, PropertyDiff, StepOp } from "./events.js";
 import { sameSecretness } from "./diff.js";
 import { markSecretOutputs } from "./outputs.js";
+import { callWithDeadline, failureMessage, settled } from "./provider-call.js";
 import type { Redactor } from "./redact.js";
 import type { ProviderRegistry } from "./registry.js";
 import type { PendingOperation, ResourceState } from "./state/types.js";
+import { cancelGraceMs } from "./timeouts.js";
 import type { WorkingState } from "./working-state.js";
 
 export interface StepSpec {
@@ -33,6 +35,14 @@ export interface StepSpec {
   readonly timeouts: { readonly create?: number; readonly update?: number; readonly delete?: number };
 }
 
+/** What a step records from its provider call, also when the step fails. */
+interface Recorder<T> {
+  /** What the provider returned (also after the deadline: the thing exists). */
+  readonly result: (value: T) => unknown;
+  /** What a provider that failed part-way says now exists. */
+  readonly partial?: (e: PartialResultError) => unknown;
+}
+
 export interface ExecutorOptions {
   readonly dryRun: boolean;
   readonly state: WorkingState;
@@ -43,6 +53,8 @@ export interface ExecutorOptions {
   /** Records a failed step; the first one stops the run from scheduling more. */
   readonly onFailure: (e: DrydockError) => void;
   readonly stopped: () => boolean;
+  /** How long a call may take to stop after its deadline, read and checked up front. @default 30 s, or DRYDOCK_CANCEL_GRACE */
+  readonly graceMs?: number;
 }
 
 export class Executor {
@@ -51,7 +63,11 @@ export class Executor {
   /** URNs being replaced in this run. */
   private readonly replacing = new Set<string>();
 
-  constructor(private readonly o: ExecutorOptions) {}
+  private readonly graceMs: number;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.graceMs = o.graceMs ?? cancelGraceMs();
+  }
 
   get dryRun(): boolean {
     return this.o.dryRun;
@@ -67,7 +83,13 @@ export class Executor {
     this.o.events({ type: "step", phase, op, urn, resourceType: type, name: urnName(urn), ...extra } as never);
   }
 
-  /** Runs a provider call for a step: pending record, limit, timeout, events, failure. */
+  /**
+   * Runs a provider call for a step (pending record, limit, deadline, events)
+   * and records what the provider really did, even when the step fails: a
+   * result that came after the deadline, a partial result, or (for a call
+   * still running after its grace period) the pending record, so the next run
+   * reconciles it.
+   */
   private async run<T>(
     op: StepOp,
     urn: string,
@@ -76,31 +98,38 @@ export class Executor {
     timeoutMs: number | undefined,
     pending: PendingOperation | undefined,
     call: (ctx: ProviderContext) => Promise<T>,
+    record: Recorder<T>,
   ): Promise<T> {
     return this.o.limit(async () => {
       if (this.o.stopped()) throw new SkippedError(`${urn}: not started because an earlier step failed`);
       const started = performance.now();
       this.emit("start", op, urn, type, extra);
       const key = pending ? `${pending.op}:${pending.urn}` : undefined;
-      try {
-        if (pending) {
-          this.o.state.pending.set(key!, pending);
-          await this.o.state.flush();
-        }
-        const result = await withTimeout(urn, op, timeoutMs, (signal) =>
-          call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }) }),
-        );
-        this.emit("done", op, urn, type, { ...extra, durationMs: Math.round(performance.now() - started) });
-        return result;
-      } catch (e) {
-        const message = this.o.redactor.redact(`${op} failed: ${errorMessage(e)}`);
-        this.emit("failed", op, urn, type, { ...extra, error: message, durationMs: Math.round(performance.now() - started) });
-        const err = new DrydockError("step", `${urn}: ${message}`, { urn, step: op }, { cause: e });
-        this.o.onFailure(err);
-        throw new SkippedError(err.message);
-      } finally {
-        if (key) this.o.state.pending.delete(key);
+      if (pending) {
+        this.o.state.pending.set(key!, pending);
+        await this.o.state.flush();
       }
+      const o = await callWithDeadline({ urn, op, timeoutMs, graceMs: this.graceMs }, (signal) =>
+        call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }) }),
+      );
+      const partial = o.thrown?.error instanceof PartialResultError && record.partial ? o.thrown.error : undefined;
+      if (o.returned) record.result(o.returned.value);
+      else if (partial) record.partial!(partial);
+      // A provider that returned or threw has finished, its cleanup included.
+      if (key && settled(o)) this.o.state.pending.delete(key);
+      await this.o.state.flush();
+      const durationMs = Math.round(performance.now() - started);
+      if (o.returned && !o.timedOut) {
+        this.emit("done", op, urn, type, { ...extra, durationMs });
+        return o.returned.value;
+      }
+      const recorded = o.returned ? "its result is recorded in state"
+        : partial ? "what it made is recorded in state, and the next run finishes it" : undefined;
+      const message = this.o.redactor.redact(`${op} failed: ${failureMessage(o, recorded)}`);
+      this.emit("failed", op, urn, type, { ...extra, error: message, durationMs });
+      const err = new DrydockError("step", `${urn}: ${message}`, { urn, step: op }, { cause: o.thrown?.error ?? o.timedOut?.error });
+      this.o.onFailure(err);
+      throw new SkippedError(err.message);
     });
   }
 
@@ -120,7 +149,7 @@ export class Executor {
     }
   }
 
-  private stateOf(spec: StepSpec, id: string | undefined, outs: Record<string, unknown>): ResourceState {
+  private stateOf(spec: StepSpec, id: string | undefined, outs: Record<string, unknown>, initError?: string): ResourceState {
     return {
       urn: spec.urn,
       type: spec.type,
@@ -134,6 +163,7 @@ export class Executor {
       retainOnDelete: spec.retainOnDelete || undefined,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
       deleteTimeout: spec.timeouts.delete,
+      initErrors: initError === undefined ? undefined : [this.o.redactor.redact(initError)],
     };
   }
 
@@ -170,14 +200,19 @@ export class Executor {
       op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
-    const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: spec.note }, spec.timeouts.create, pending, (ctx) =>
-      provider.create(inputs, ctx),
+    // The replaced original is condemned once its replacement exists, even part-way.
+    const made = (id: string | undefined, outs: Record<string, unknown>, initError?: string): ResourceState => {
+      const st = this.stateOf(spec, id, outs, initError);
+      if (replacing) this.o.state.condemned.push({ ...replacing, pendingDelete: true });
+      this.o.state.current.set(spec.urn, st);
+      return st;
+    };
+    let st: ResourceState | undefined;
+    await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: spec.note }, spec.timeouts.create, pending,
+      (ctx) => provider.create(inputs, ctx),
+      { result: (r) => (st = made(r.id, r.outs ?? {})), partial: (e) => made(e.id ?? pending.id, e.outs, e.message) },
     );
-    const st = this.stateOf(spec, r.id, r.outs ?? {});
-    if (replacing) this.o.state.condemned.push({ ...replacing, pendingDelete: true });
-    this.o.state.current.set(spec.urn, st);
-    await this.o.state.flush();
-    return st;
+    return st!;
   }
 
   async update(spec: StepSpec, old: ResourceState, renamedFrom?: string): Promise<ResourceState> {
@@ -193,14 +228,18 @@ export class Executor {
       op: "update", urn: spec.urn, type: spec.type, id: old.id, inputs: spec.inputs,
       additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
     };
-    const r = await this.run("update", spec.urn, spec.type, { diffs: spec.diffs, note: spec.note }, spec.timeouts.update, pending, (ctx) =>
-      provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
+    const updated = (outs: Record<string, unknown>, initError?: string): ResourceState => {
+      const st = this.stateOf(spec, old.id, { ...revealMap(old.outputs), ...outs }, initError);
+      if (renamedFrom) this.o.state.current.delete(renamedFrom);
+      this.o.state.current.set(spec.urn, st);
+      return st;
+    };
+    let st: ResourceState | undefined;
+    await this.run("update", spec.urn, spec.type, { diffs: spec.diffs, note: spec.note }, spec.timeouts.update, pending,
+      (ctx) => provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
+      { result: (r) => (st = updated(r.outs ?? {})), partial: (e) => updated(e.outs, e.message) },
     );
-    const st = this.stateOf(spec, old.id, { ...revealMap(old.outputs), ...(r.outs ?? {}) });
-    if (renamedFrom) this.o.state.current.delete(renamedFrom);
-    this.o.state.current.set(spec.urn, st);
-    await this.o.state.flush();
-    return st;
+    return st!;
   }
 
   async replace(spec: StepSpec, old: ResourceState, deleteFirst: boolean, renamedFrom?: string): Promise<ResourceState> {
@@ -277,19 +316,24 @@ export class Executor {
       if (old.pendingDelete && i >= 0) this.o.state.condemned.splice(i, 1);
       else if (this.o.state.current.get(old.urn) === old) this.o.state.current.delete(old.urn);
     };
-    const holder = old.id === undefined ? undefined
+    // Only where an id names the real thing completely (the provider says so) is a shared id the same thing.
+    const holder = old.id === undefined || !this.o.registry.get(old.type)?.idIsIdentity ? undefined
       : [...this.o.state.current.values()].find((r) => r !== old && r.type === old.type && r.id === old.id);
+    if (!holder && !this.dryRun && old.custom && !old.retainOnDelete) {
+      const provider = this.provider(old.type, old.urn);
+      const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
+      // The entry goes only once the provider has returned: a failed or unfinished delete keeps it.
+      await this.run(op, old.urn, old.type, { note, original }, old.deleteTimeout, pending,
+        (ctx) => (provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve()),
+        { result: forget },
+      );
+      return;
+    }
     if (holder) {
       // e.g. a file renamed without an alias: the new resource wrote the same path; deleting would remove it.
       this.emit(this.dryRun ? "plan" : "done", op, old.urn, old.type, { note: `only dropped from state: ${holder.urn} now holds ${old.id}`, original });
     } else if (this.dryRun) {
       if (op === "delete") this.emit("plan", "delete", old.urn, old.type, { note, original });
-    } else if (old.custom && !old.retainOnDelete) {
-      const provider = this.provider(old.type, old.urn);
-      const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
-      await this.run(op, old.urn, old.type, { note, original }, old.deleteTimeout, pending, (ctx) =>
-        provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve(),
-      );
     } else {
       this.emit("done", op, old.urn, old.type, { note, original });
     }
@@ -317,24 +361,6 @@ function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean
 /** State leaves out empty lists. */
 function nonEmpty(list: readonly string[]): readonly string[] | undefined {
   return list.length ? list : undefined;
-}
-
-async function withTimeout<T>(urn: string, op: string, ms: number | undefined, fn: (s: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  if (ms === undefined) return fn(ac.signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => {
-      const e = new Error(`${op} of ${urn} timed out after ${ms / 1000}s (customTimeouts.${op})`);
-      ac.abort(e);
-      rej(e);
-    }, ms);
-  });
-  try {
-    return await Promise.race([fn(ac.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function joinNotes(...notes: (string | undefined)[]): string | undefined {

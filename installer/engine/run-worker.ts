@@ -19,6 +19,8 @@ export function runPassInWorker(req: PassRequest, onEvent: (e: EngineEvent) => v
     worker.on("message", (m: { event?: EngineEvent; result?: PassResult }) => {
       if (m.event) onEvent(m.event);
       if (m.result) {
+        // The worker posts its result only once every provider call has settled or
+        // used up its grace period; what still runs then is abandoned (and pending in state).
         settled = true;
         resolve(m.result);
         void worker.terminate();

@@ -16,3 +16,16 @@ export function parseDuration(text: string, where: string): number {
   }
   return total;
 }
+
+/**
+ * How long a provider call may take to stop after its deadline aborted it.
+ * 30 s, like Kubernetes' default terminationGracePeriodSeconds: enough for a
+ * provider to kill a command or remove what it half-made, bounded so one that
+ * ignores its signal cannot hold the run forever. `DRYDOCK_CANCEL_GRACE`
+ * ("2s", "5m") overrides it, for tests and slow hosts.
+ * @default 30_000
+ */
+export function cancelGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.DRYDOCK_CANCEL_GRACE;
+  return text === undefined ? 30_000 : parseDuration(text, "DRYDOCK_CANCEL_GRACE");
+}

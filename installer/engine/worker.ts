@@ -7,6 +7,7 @@ import { currentRuntime } from "../../sdk/internal.js";
 // Imported before the hooks are registered, so the engine's own modules load at full speed;
 // only the program's modules go through the hooks.
 import { requestCancel, runPass, type PassRequest } from "./pass.js";
+import { callsSettled } from "./provider-call.js";
 
 const req = workerData as PassRequest;
 registerTsx();
@@ -30,4 +31,6 @@ parentPort!.on("message", (m: { cancel?: boolean }) => {
 });
 
 const result = await runPass(req, (event) => parentPort!.postMessage({ event }));
+// The parent ends this worker on the result: no provider may still be cleaning up then.
+await callsSettled();
 parentPort!.postMessage({ result });

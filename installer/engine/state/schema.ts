@@ -17,6 +17,7 @@ const resource = z.looseObject({
   pendingDelete: z.boolean().optional(),
   additionalSecretOutputs: z.array(z.string()).optional(),
   deleteTimeout: z.number().optional(),
+  initErrors: z.array(z.string()).optional(),
 });
 
 const pending = z.looseObject({

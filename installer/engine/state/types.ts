@@ -18,6 +18,11 @@ export interface ResourceState {
   readonly additionalSecretOutputs?: readonly string[] | undefined;
   /** customTimeouts.delete in ms: a delete may happen after the resource left the program. */
   readonly deleteTimeout?: number | undefined;
+  /**
+   * Set when the last create or update failed part-way (the provider threw a
+   * PartialResultError): the next run updates the resource to finish it.
+   */
+  readonly initErrors?: readonly string[] | undefined;
 }
 
 export interface PendingOperation {

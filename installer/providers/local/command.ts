@@ -23,14 +23,28 @@ function tail(text: string, lines = 20): string {
 async function run(what: string, command: string, i: Inputs, ctx: ProviderContext): Promise<{ stdout: string; stderr: string }> {
   // execa is loaded on first use: most runs never start a command.
   const { execa } = await import("execa");
-  const r = await execa("/bin/sh", ["-c", command], {
+  // The deadline may pass while execa loads; an abort listener added now would never fire.
+  if (ctx.signal.aborted) throw new Error(`${what} command was cancelled before it started: ${String(ctx.signal.reason ?? "")}`);
+  const child = execa("/bin/sh", ["-c", command], {
     cwd: i.dir ?? process.cwd(),
     env: { ...inheritedEnv(), ...i.environment },
     extendEnv: false,
     reject: false,
     stdin: "ignore",
     cancelSignal: ctx.signal,
+    // Its own process group, so a cancel stops everything it started, not only the shell
+    // (an orphan holding its output would keep the call, and the run, waiting).
+    detached: true,
   });
+  const stopGroup = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  ctx.signal.addEventListener("abort", stopGroup, { once: true });
+  const r = await child.finally(() => ctx.signal.removeEventListener("abort", stopGroup));
   if (r.isCanceled) throw new Error(`${what} command was cancelled: ${String(ctx.signal.reason ?? "")}`);
   if (r.exitCode !== 0) {
     const why = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;

@@ -23,6 +23,7 @@ export const fileProvider: ResourceProvider<Inputs, Outputs> = {
   },
 
   idFor: (i) => resolve(i.path),
+  idIsIdentity: true,
 
   async diff(_id, _olds, news, oldInputs) {
     const samePath = !isUnknown(news.path) && resolve(news.path) === resolve(oldInputs.path);

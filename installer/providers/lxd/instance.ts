@@ -117,6 +117,7 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
     },
 
     idFor: (i) => `${serverOf(i.remote)}/instances/${i.name}`,
+    idIsIdentity: true,
 
     async diff(_id, olds, news, oldInputs) {
       const replaces = (["name", "image", "type"] as const).filter((k) => news[k] !== oldInputs[k]) as string[];

@@ -16,6 +16,7 @@ export function networkProvider(connect: LxdConnector): ResourceProvider<Inputs,
       return claimCheck(checkWith(lxd.NetworkArgsSchema, news), "network", ctx, claim);
     },
     idFor: (i) => `${serverOf(i.remote)}/networks/${i.name}`,
+    idIsIdentity: true,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");

@@ -15,6 +15,7 @@ export function profileProvider(connect: LxdConnector): ResourceProvider<Inputs,
       return claimCheck(checkWith(lxd.ProfileArgsSchema, news), "profile", ctx, claim);
     },
     idFor: (i) => `${serverOf(i.remote)}/profiles/${i.name}`,
+    idIsIdentity: true,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");

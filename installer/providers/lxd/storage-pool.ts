@@ -20,6 +20,7 @@ export function storagePoolProvider(connect: LxdConnector): ResourceProvider<Inp
       return claimCheck(checkWith(lxd.StoragePoolArgsSchema, news), KIND, ctx, claim);
     },
     idFor: (i) => `${serverOf(i.remote)}/storage-pools/${i.name}`,
+    idIsIdentity: true,
     async diff(_id, _olds, news, olds) {
       const replaces = (["name", "driver"] as const).filter((k) => news[k] !== olds[k]) as string[];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");

@@ -27,6 +27,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     },
 
     idFor: (i) => `${machineOf(i.connection)}${i.path}`,
+    idIsIdentity: true,
 
     async diff(_id, olds, news, oldInputs) {
       const moved = (!isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection)) || news.path !== oldInputs.path;
