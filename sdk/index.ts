@@ -11,7 +11,7 @@ export { Config, ConfigError } from "./config.js";
 export { getProject, getStack, isDryRun } from "./runtime.js";
 export { createUrn, parseUrn } from "./urn.js";
 export {
-  checkWith, type AnyProvider,
+  checkWith, PartialResultError, type AnyProvider,
   type ResourceProvider, type ProviderContext, type CheckContext, type CheckResult, type CheckFailure,
   type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";

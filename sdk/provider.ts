@@ -140,6 +140,18 @@ function withDefaults(schema: z.ZodType, news: Record<string, unknown>): Record<
   return out;
 }
 
+/**
+ * Thrown by `create` or `update` when the operation failed part-way but left
+ * something real: `outs` (and for a create, `id`) describe what now exists, so
+ * the engine records it in state and the next run continues from there.
+ */
+export class PartialResultError extends Error {
+  override readonly name = "PartialResultError";
+  constructor(message: string, readonly outs: Record<string, unknown>, readonly id?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 /** A provider of any input and output shape, as registries hold them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = ResourceProvider<any, any>;
