@@ -6,22 +6,37 @@
  */
 import { PartialResultError } from "./deps.js";
 import { actualMembers, memberKey } from "./diff.js";
-import { addMember, MembershipError, removeMember, type Ops } from "./members.js";
-import type { Inputs, Member, Outputs } from "./plan.js";
+import { addMember, memberList, MembershipError, removeMember, type Ops } from "./members.js";
+import { peerUrl, type Inputs, type Member, type Outputs } from "./plan.js";
 import { rollingUpdate } from "./rolling.js";
 
 /** Builds outputs for a member list; `fallback` ids are used when etcd cannot be asked. */
 export type OutputsOf = (i: Inputs, members: readonly Member[], fallbackIds?: Record<string, string>) => Promise<Outputs>;
 
+/**
+ * Members etcd lists but that never started (an add whose undo failed): they
+ * are finished as additions (not added again), not rolled like running ones.
+ */
+async function neverStarted(kept: readonly Member[], o: Ops, peerPort: number): Promise<Set<string>> {
+  for (const m of kept) {
+    const listed = await memberList(o.transportOf(m)).catch(() => undefined);
+    if (!listed) continue;
+    const waiting = listed.filter((l) => l.name === "").flatMap((l) => l.peerUrls.split(","));
+    return new Set(kept.filter((k) => waiting.includes(peerUrl(k, { ...o.inputs, peerPort }))).map(memberKey));
+  }
+  return new Set();
+}
+
 export async function changeCluster(olds: Outputs, news: Inputs, oldInputs: Inputs, o: Ops, outputsOf: OutputsOf): Promise<Outputs> {
   const had = actualMembers(olds, oldInputs);
   const want = new Set(news.members.map(memberKey));
   const hadKeys = new Set(had.map(memberKey));
-  const kept = had.filter((m) => want.has(memberKey(m)));
-  const adds = news.members.filter((m) => !hadKeys.has(memberKey(m)));
-  const removes = had.filter((m) => !want.has(memberKey(m)));
   const before = { clientPort: olds.clientPort ?? oldInputs.clientPort, peerPort: olds.peerPort ?? oldInputs.peerPort };
-  let current: Member[] = [...had];
+  const stalled = await neverStarted(had.filter((m) => want.has(memberKey(m))), o, before.peerPort);
+  const kept = had.filter((m) => want.has(memberKey(m)) && !stalled.has(memberKey(m)));
+  const adds = news.members.filter((m) => !hadKeys.has(memberKey(m)) || stalled.has(memberKey(m)));
+  const removes = had.filter((m) => !want.has(memberKey(m)));
+  let current: Member[] = had.filter((m) => !stalled.has(memberKey(m)));
   let rolled = kept.length === 0;
   const anchorOf = (set: readonly Member[]) => o.transportOf((set.find((m) => want.has(memberKey(m))) ?? set[0])!);
   /** The member list after removing `m` (it stays in `current` until its removal went through). */

@@ -41,7 +41,7 @@ export async function rollingUpdate(anchor: Transport, members: readonly Member[
     const sudo = { sudo: true, timeoutMs: 30_000 } as const;
     const wasPending = (await t.exec(`[ -e ${PENDING} ]`, sudo)).code === 0;
     // Marked before its files change, so a crash between the two still restarts it next time.
-    if (!wasPending) await run(t, `touch ${PENDING}`, { ...sudo, what: `member ${m.name}: marking a restart as due` });
+    if (!wasPending) await run(t, `mkdir -p /etc/etcd && touch ${PENDING}`, { ...sudo, what: `member ${m.name}: marking a restart as due` });
     const moved = before.peerPort !== o.inputs.peerPort && await movePeerUrl(anchor, m, o);
     const changed = await install(t, m, o.inputs, o.certs, o.bins);
     if (changed || wasPending || moved) {

@@ -118,7 +118,7 @@ export class FakeEtcd {
     }));
     t.on(/restart-pending/, (cmd) => {
       if (cmd.startsWith("[ -e")) return { code: m.pending ? 0 : 1 };
-      if (cmd.startsWith("touch")) m.pending = true;
+      if (cmd.includes("touch")) m.pending = true;
       if (cmd.startsWith("rm -f")) m.pending = false;
       return {};
     });

@@ -36,6 +36,13 @@ describe("scaling out, when an add fails part-way", () => {
     expect(e.message).not.toMatch(/the cluster is as it was/);
     expect(names(e.outs)).toEqual(["etcd-1", "etcd-2", "etcd-3", "etcd-4"]);
     expect(w.only(/wipe/)).toEqual([]);
+
+    // The next run finishes that member's install instead of rolling it or adding it again.
+    w.fail.clear();
+    w.log.length = 0;
+    await w.provider().update!("main", e.outs as unknown as Outputs, news, ctx(), news);
+    expect(w.only(/member add|etcd-4: (start|restart)/)).toEqual(["etcd-4: start"]);
+    expect(w.list.map((l) => l.name)).toEqual(["etcd-1", "etcd-2", "etcd-3", "etcd-4"]);
   });
 
   it("a member an interrupted run already added is not added again: its install is finished", async () => {
