@@ -10,7 +10,7 @@ import { addMember, memberList, MembershipError, removeMember, type Ops } from "
 import { peerUrl, type Inputs, type Member, type Outputs } from "./plan.js";
 import { rollingUpdate } from "./rolling.js";
 
-/** Builds outputs for a member list; `fallback` ids are used when etcd cannot be asked. */
+/** Builds outputs for a member list; `fallbackIds` are used when etcd cannot be asked. */
 export type OutputsOf = (i: Inputs, members: readonly Member[], fallbackIds?: Record<string, string>) => Promise<Outputs>;
 
 /**
