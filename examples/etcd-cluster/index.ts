@@ -42,13 +42,21 @@ const binary = (name: string): Artifact => ({
 
 const ca = new pki.CertificateAuthority("etcd-ca", { commonName: `${prefix}-etcd-ca` });
 
+// Optional settings a test or an operator changes between runs: each rolls, one member at a time.
+const heartbeat = config.getNumber("heartbeatInterval");
 const cluster = withEtcd ? new etcd.Cluster("etcd", {
-  clusterName: prefix,
+  clusterName: config.get("clusterName") ?? prefix,
   members: hosts.map((h, i) => ({ name: `${prefix}-${i + 1}`, host: h })),
   etcd: binary("etcd"),
   etcdctl: binary("etcdctl"),
   ca,
   ...(config.get("restoreFrom") ? { restoreFrom: config.require("restoreFrom") } : {}),
+  ...(config.getNumber("clientPort") ? { clientPort: config.requireNumber("clientPort") } : {}),
+  ...(config.getNumber("peerPort") ? { peerPort: config.requireNumber("peerPort") } : {}),
+  ...(config.get("dataDir") ? { dataDir: config.require("dataDir") } : {}),
+  ...(heartbeat ? { settings: { heartbeatInterval: heartbeat, electionTimeout: 10 * heartbeat } } : {}),
+  // A new clusterName or dataDir makes a new, empty cluster: refused unless this is set.
+  allowReplacement: config.getBoolean("allowReplacement") ?? false,
 }) : undefined;
 
 export const addresses = hosts.map((h) => h.address);

@@ -7,6 +7,7 @@ import { ConnectionSchema, type Connection } from "../ssh/connection.js";
 import { toConnection, type ConnectionLike } from "../ssh/target.js";
 import { CaRefSchema, DurationSchema, toPemPair, type CaLike } from "../pki/common.js";
 import { isIP } from "../net.js";
+import { DataDirSchema } from "./data-dir.js";
 
 export const CLUSTER_TYPE = "drydock:etcd:Cluster";
 
@@ -52,7 +53,8 @@ export const ClusterArgsSchema = z.object({
   ca: CaRefSchema.optional(),
   clientPort: z.number().int().min(1).max(65535).default(2379),
   peerPort: z.number().int().min(1).max(65535).default(2380),
-  dataDir: z.string().regex(/^\/[^\0]*[^/]$/, "dataDir must be an absolute directory path").default("/var/lib/etcd"),
+  /** A dedicated directory (at least `/var/lib/<name>`; no whitespace, `%` or control characters). @default "/var/lib/etcd" */
+  dataDir: DataDirSchema,
   settings: SettingsSchema.default({ heartbeatInterval: 100, electionTimeout: 1000, snapshotCount: 10000, quotaBackendBytes: 0, autoCompactionRetention: "0" }),
   /** Members' and the client's certificates. @default "365d" */
   certValidity: DurationSchema.default("365d"),
@@ -62,6 +64,8 @@ export const ClusterArgsSchema = z.object({
   restoreFrom: RestoreSchema.optional(),
   /** Seconds to wait for the cluster to be healthy after each step. @default 90 */
   healthTimeout: z.number().positive().default(90),
+  /** Lets a change that makes a new, empty cluster go ahead (its data is lost); refused otherwise. @default false */
+  allowReplacement: z.boolean().default(false),
 }).strict();
 
 export type ClusterInputs = z.infer<typeof ClusterArgsSchema>;
@@ -83,12 +87,20 @@ export interface ClusterArgs {
   readonly ca?: CaLike;
   readonly clientPort?: Input<number>;
   readonly peerPort?: Input<number>;
+  /** A dedicated directory, at least two levels under /var, /srv, /opt or /home; drydock marks it and wipes only what it made there. @default "/var/lib/etcd" */
   readonly dataDir?: Input<string>;
   readonly settings?: Input<Partial<z.input<typeof SettingsSchema>>>;
   readonly certValidity?: Input<string>;
   readonly certRenewBefore?: Input<string>;
   readonly restoreFrom?: Input<string | { readonly file: Input<string>; readonly cluster?: Input<string> }>;
   readonly healthTimeout?: Input<number>;
+  /**
+   * A change of `clusterName`, `dataDir` or a `ca` with another key makes a
+   * new, empty cluster and loses the old one's data: refused (the plan fails)
+   * unless this is true. Take a backup first and use `restoreFrom`.
+   * @default false
+   */
+  readonly allowReplacement?: Input<boolean>;
 }
 
 function member(m: MemberArgs): Record<string, unknown> {

@@ -4,6 +4,7 @@
  * the server one), and one client certificate. Kept across runs; re-issued when
  * the address or CA changes or within certRenewBefore of the end.
  */
+import { X509Certificate } from "node:crypto";
 import { issueCa, issueLeaf } from "../../pki/issue.js";
 import { signedBy } from "../pki/certificate.js";
 import { renewalDue } from "../pki/expiry.js";
@@ -35,10 +36,25 @@ function fresh(p: Pair | undefined, caCertPem: string, i: Inputs, now: Date): p 
   return p !== undefined && signedBy(p.certPem, caCertPem) && !renewalDue(p.notAfter, i.certRenewBefore, now);
 }
 
+const OWN_CA_VALIDITY = "3650d";
+
+/**
+ * Why the cluster's own CA is due: once a leaf issued now could outlive it
+ * (less than certValidity + certRenewBefore left). It is re-signed with its
+ * key, so every certificate it issued stays valid and only ca.crt rolls out.
+ */
+function ownCaDue(caCertPem: string, i: Inputs, now: Date): string | undefined {
+  const notAfter = new Date(new X509Certificate(caCertPem).validTo).toISOString();
+  const window = `${Math.ceil((pki.durationMs(i.certValidity) + pki.durationMs(i.certRenewBefore)) / 864e5)}d`;
+  return renewalDue(notAfter, window, now);
+}
+
 export async function ensureCerts(i: Inputs, prev: ClusterCerts | undefined, members: readonly Member[], now: Date): Promise<ClusterCerts> {
   const ownCa = i.ca === undefined;
-  const ca = i.ca ?? (prev?.ownCa ? prev.ca : undefined)
-    ?? await issueCa({ commonName: `${i.clusterName}-etcd-ca`, algorithm: "ecdsa-p256", validityMs: pki.durationMs("3650d"), now });
+  const own = (ca: { certPem: string; keyPem: string }) => issueCa({ commonName: `${i.clusterName}-etcd-ca`, algorithm: "ecdsa-p256", validityMs: pki.durationMs(OWN_CA_VALIDITY), now, keyPem: ca.keyPem });
+  const kept = ownCa && prev?.ownCa ? prev.ca : undefined;
+  const ca = i.ca ?? (kept && ownCaDue(kept.certPem, i, now) ? await own(kept) : kept)
+    ?? await issueCa({ commonName: `${i.clusterName}-etcd-ca`, algorithm: "ecdsa-p256", validityMs: pki.durationMs(OWN_CA_VALIDITY), now });
   const caPair = { certPem: ca.certPem, keyPem: ca.keyPem };
   const validityMs = pki.durationMs(i.certValidity);
   const leaf = (commonName: string, usages: ("server" | "client" | "peer")[], dnsNames: string[], ipAddresses: string[]) =>
@@ -65,5 +81,10 @@ export function certsDue(prev: ClusterCerts, i: Inputs, now: Date): string | und
   const all: [string, Pair][] = [["client", prev.client]];
   for (const [n, m] of Object.entries(prev.members)) all.push([`${n} server`, m.server], [`${n} peer`, m.peer]);
   const due = all.filter(([, p]) => renewalDue(p.notAfter, i.certRenewBefore, now));
-  return due.length ? `renewal of ${due.map(([n]) => n).join(", ")} certificates, then a rolling restart` : undefined;
+  const caDue = prev.ownCa && i.ca === undefined ? ownCaDue(prev.ca.certPem, i, now) : undefined;
+  const notes = [
+    ...(caDue ? [`the cluster's own CA is re-signed with its key (${caDue})`] : []),
+    ...(due.length ? [`renewal of ${due.map(([n]) => n).join(", ")} certificates`] : []),
+  ];
+  return notes.length ? `${notes.join("; ")}, then a rolling restart` : undefined;
 }

@@ -5,35 +5,16 @@
  */
 import { fetchArtifact } from "../../artifacts/fetch.js";
 import { readBackup, snapshotOf } from "../../backup/archive.js";
-import { ensureCerts, certsDue, type ClusterCerts } from "./certs.js";
-import { checkWith, isUnknown, etcd, machineOf, pki, same, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { ensureCerts, type ClusterCerts } from "./certs.js";
+import { changeCluster } from "./change.js";
+import { checkWith, isUnknown, etcd, pki, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { clusterDiff } from "./diff.js";
 import { waitHealthy } from "./health.js";
-import { addMember, memberList, removeMember, rollingUpdate, type Ops } from "./members.js";
-import { address, clientUrl, initialCluster, memberProblems, REPLACING, type Inputs, type Member } from "./plan.js";
+import { memberList, type Ops } from "./members.js";
+import { clientUrl, initialCluster, memberProblems, type Inputs, type Member, type Outputs } from "./plan.js";
 import { install, preflight, start, wipe, type Binaries } from "./remote.js";
 import { restoreMember } from "./restore.js";
 import type { Clock } from "../pki/deps.js";
-import { signedBy } from "../pki/certificate.js";
-
-interface Outputs extends Inputs {
-  readonly endpoints: string[];
-  readonly caCertPem: string;
-  readonly clientCertPem: string;
-  readonly clientKeyPem: string;
-  readonly memberIds: Record<string, string>;
-  /** Every certificate and key the cluster keeps (the CA's too when it made its own). */
-  readonly pki: ClusterCerts;
-}
-
-/** Whether two CAs have the same key (a CA re-signed with its key is the same CA to etcd's peers). */
-function sameCaKey(a: Inputs["ca"], b: Inputs["ca"]): boolean {
-  if (!a || !b) return a === b;
-  if (isUnknown(a) || isUnknown(a.certPem)) return true;
-  return a.certPem === b.certPem || signedBy(a.certPem, b.certPem);
-}
-
-/** A member's identity: its name, machine and address; any change is a remove and an add. */
-const key = (m: Member): string => `${m.name}|${machineOf(m.connection)}|${address(m)}`;
 
 export function clusterProvider(connect: Connector, clock: Clock): ResourceProvider<Inputs, Outputs> {
   async function binaries(i: Inputs, log: (m: string) => void): Promise<Binaries> {
@@ -47,15 +28,20 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
     return { transportOf, inputs: i, certs, bins, log: (s) => ctx.log(s), signal: ctx.signal };
   }
 
-  async function outputs(i: Inputs, certs: ClusterCerts, o: Ops, members: readonly Member[]): Promise<Outputs> {
-    const listed = await memberList(o.transportOf(members[0]!));
+  /** Outputs for these members; ids from etcd, or from `fallbackIds` when it cannot be asked (after a failure). */
+  async function outputs(i: Inputs, certs: ClusterCerts, o: Ops, members: readonly Member[], fallbackIds?: Record<string, string>): Promise<Outputs> {
+    const names = new Set(members.map((m) => m.name));
+    const ask = members.length ? memberList(o.transportOf(members[0]!)) : Promise.resolve(undefined);
+    const listed = fallbackIds ? await ask.catch(() => undefined) : await ask;
+    const ids = listed ? Object.fromEntries(listed.map((l) => [l.name, l.id])) : Object.fromEntries(Object.entries(fallbackIds ?? {}).filter(([n]) => names.has(n)));
     return {
       ...i,
+      members: [...members],
       endpoints: members.map((m) => clientUrl(m, i)),
       caCertPem: certs.ca.certPem,
       clientCertPem: certs.client.certPem,
       clientKeyPem: certs.client.keyPem,
-      memberIds: Object.fromEntries(listed.map((l) => [l.name, l.id])),
+      memberIds: ids,
       pki: certs,
     };
   }
@@ -85,26 +71,7 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
     idFor: (i) => i.clusterName,
 
     async diff(_id, olds, news, oldInputs) {
-      const replaces = REPLACING.filter((k) => !isUnknown(news[k]) && (k === "ca" ? !sameCaKey(news.ca, oldInputs.ca) : !same(news[k], oldInputs[k])));
-      if (replaces.length) {
-        // The old cluster goes first: the new one would use the same machines, files and unit.
-        return { changes: true, replaces: [...replaces], deleteBeforeReplace: true, note: "a new, empty cluster: take a backup first if its data matters" };
-      }
-      const notes: string[] = [];
-      if (news.ca && !isUnknown(news.ca) && !isUnknown(news.ca.certPem) && news.ca.certPem !== oldInputs.ca?.certPem) notes.push("its CA was re-signed (same key): new ca.crt, rolling restart");
-      if (news.members.some((m) => isUnknown(m) || isUnknown(m.connection) || isUnknown(m.address))) notes.push("members known once their hosts are");
-      else {
-        const had = new Set(oldInputs.members.map(key));
-        const want = new Set(news.members.map(key));
-        const adds = news.members.filter((m) => !had.has(key(m))).map((m) => `+${m.name}`);
-        const removes = oldInputs.members.filter((m) => !want.has(key(m))).map((m) => `-${m.name}`);
-        if (adds.length || removes.length) notes.push(`members ${[...adds, ...removes].join(" ")}, one at a time`);
-      }
-      if (!same(news.settings, oldInputs.settings) || !same(news.etcd, oldInputs.etcd)) notes.push("rolling restart, one member at a time");
-      const due = certsDue(olds.pki, news, clock());
-      if (due) notes.push(due);
-      const other = (["allowEvenMembers", "etcdctl", "certValidity", "certRenewBefore", "healthTimeout", "restoreFrom"] as const).some((k) => !same(news[k], oldInputs[k]));
-      return { changes: notes.length > 0 || other, note: notes.join("; ") || undefined };
+      return clusterDiff(olds, news, oldInputs, clock());
     },
 
     async create(i, ctx) {
@@ -129,7 +96,8 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
         await waitHealthy(o.transportOf(i.members[0]!), i.members, i, { ...o, step: snapshot ? "after the restore" : "after bootstrap" });
       } catch (e) {
         ctx.log("undoing: removing etcd from every member");
-        await Promise.all(i.members.map((m) => wipe(o.transportOf(m), m, i).catch(() => undefined)));
+        const left = await Promise.all(i.members.map((m) => wipe(o.transportOf(m), m, i).then((k) => k, (w: Error) => [`${m.name}: not wiped: ${w.message}`])));
+        if (left.flat().length) throw new Error(`${(e as Error).message}\n(undoing left things behind: ${left.flat().join("; ")})`, { cause: e });
         throw e;
       }
       return { id: i.clusterName, outs: await outputs(i, certs, o, i.members) };
@@ -139,31 +107,7 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
       const bins = await binaries(news, (s) => ctx.log(s));
       const certs = await ensureCerts(news, olds.pki, news.members, clock());
       const o = opsFor(news, certs, bins, ctx);
-      const want = new Set(news.members.map(key));
-      const had = new Set(oldInputs.members.map(key));
-      const kept = oldInputs.members.filter((m) => want.has(key(m)));
-      const adds = news.members.filter((m) => !had.has(key(m)));
-      const removes = oldInputs.members.filter((m) => !want.has(key(m)));
-      let current: Member[] = [...oldInputs.members];
-      const anchorOf = (set: readonly Member[]) => o.transportOf((set.find((m) => want.has(key(m))) ?? set[0])!);
-      if (kept.length) await rollingUpdate(anchorOf(kept), kept, o);
-      for (const m of adds) {
-        // A member moving (same name, new machine) leaves first: names are unique in etcd.
-        const moving = removes.find((r) => r.name === m.name);
-        if (moving) {
-          current = current.filter((x) => x !== moving);
-          await removeMember(anchorOf(current), current, moving, o);
-        }
-        await addMember(anchorOf(current), current, m, o);
-        current.push(m);
-      }
-      for (const m of removes) {
-        if (!current.includes(m)) continue;
-        current = current.filter((x) => x !== m);
-        await removeMember(anchorOf(current), current, m, o);
-      }
-      const ordered = news.members;
-      return { outs: await outputs(news, certs, o, ordered) };
+      return { outs: await changeCluster(olds, news, oldInputs, o, (i, members, ids) => outputs(i, certs, o, members, ids)) };
     },
 
     async read(id, props, inputs, ctx) {
@@ -185,7 +129,8 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
 
     async delete(_id, props, ctx) {
       ctx.log(`removing etcd from ${props.members.length} members`);
-      await Promise.all(props.members.map((m) => wipe(connect(m.connection), m, props)));
+      const kept = await Promise.all(props.members.map((m) => wipe(connect(m.connection), m, props)));
+      kept.flat().forEach((k) => ctx.log(k));
     },
   };
 }

@@ -2,11 +2,11 @@
 import type { Transport } from "../../transport/types.js";
 import { run, shellQuote } from "../../transport/types.js";
 import type { ClusterCerts } from "./certs.js";
+import { BIN, prepareScript, preflightScript, REFUSED, UNIT, wipeScript } from "./ownership.js";
 import { bootstrapEnv, etcdctlEnv, unitFor, type Inputs, type Member } from "./plan.js";
 
 export const PKI_DIR = "/etc/etcd/pki";
-export const UNIT = "/etc/systemd/system/etcd.service";
-export const BIN = { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" } as const;
+export { BIN, UNIT } from "./ownership.js";
 
 export interface Binaries {
   readonly etcd: Buffer;
@@ -20,17 +20,27 @@ export interface Bootstrap {
 
 const sudo = { sudo: true, timeoutMs: 120_000 } as const;
 
-/** Exit 47 from a member's preflight: an etcd data directory is already there. */
-const HAS_DATA = 47;
+/** What preflight found of drydock's own: its markers for this member (a half-installed member), and etcd data under them. */
+export interface Found {
+  readonly ours: boolean;
+  readonly data: boolean;
+}
 
-/** Refuses a machine that already holds etcd data (never overwrite a cluster by accident). */
-export async function preflight(t: Transport, m: Member, i: Inputs): Promise<void> {
-  const d = shellQuote(i.dataDir);
-  const r = await t.exec(`if [ -d ${d}/member ]; then exit ${HAS_DATA}; fi\ncommand -v systemctl >/dev/null || { echo "systemd is required" >&2; exit 1; }`, sudo);
-  if (r.code === HAS_DATA) {
-    throw new Error(`member ${m.name} (${t.name}): ${i.dataDir}/member already exists; drydock will not overwrite etcd data (wipe it, or choose another dataDir)`);
+/** Refuses a machine with etcd data, files or a /etc/etcd that drydock did not make for this member (never overwrite by accident). */
+export async function preflight(t: Transport, m: Member, i: Inputs, o: { resume?: boolean } = {}): Promise<Found> {
+  const r = await t.exec(preflightScript(m, i), sudo);
+  const who = `member ${m.name} (${t.name})`;
+  if (r.code === REFUSED.data) throw new Error(`${who}: ${i.dataDir}/member already exists; drydock will not overwrite etcd data (wipe it, or choose another dataDir)`);
+  if (r.code === REFUSED.etc) throw new Error(`${who}: /etc/etcd already exists and drydock did not make it for cluster ${i.clusterName}; drydock will not overwrite another etcd's configuration (remove it first)`);
+  if (r.code === REFUSED.notEmpty) throw new Error(`${who}: dataDir ${i.dataDir} is not empty and drydock did not make it; choose a dedicated, empty directory`);
+  if (r.code !== 0) throw new Error(`${who}: preflight failed: ${r.stderr.trim()}`);
+  const said = r.stdout.split("\n").map((l) => l.trim());
+  const found = { ours: said.includes("ours"), data: said.includes("data") };
+  // Data drydock made for this member in a run it never recorded: only a member being resumed may keep it.
+  if (found.data && !o.resume) {
+    throw new Error(`${who}: ${i.dataDir}/member holds etcd data drydock made for ${m.name} of ${i.clusterName} in an earlier run that did not finish; drydock will not start a new cluster over it (remove ${i.dataDir}/member if that data is not needed)`);
   }
-  if (r.code !== 0) throw new Error(`member ${m.name} (${t.name}): preflight failed: ${r.stderr.trim()}`);
+  return found;
 }
 
 /**
@@ -39,8 +49,7 @@ export async function preflight(t: Transport, m: Member, i: Inputs): Promise<voi
  * anything the running etcd reads changed.
  */
 export async function install(t: Transport, m: Member, i: Inputs, certs: ClusterCerts, bins: Binaries, boot?: Bootstrap): Promise<boolean> {
-  await run(t, `mkdir -p ${PKI_DIR} && chmod 0700 /etc/etcd ${PKI_DIR} && mkdir -p ${shellQuote(i.dataDir)} && chmod 0700 ${shellQuote(i.dataDir)}`,
-    { ...sudo, what: `member ${m.name}: making directories` });
+  await run(t, prepareScript(m, i), { ...sudo, what: `member ${m.name}: making directories and drydock's markers` });
   const mc = certs.members[m.name]!;
   const files: [string, Buffer | string, string][] = [
     [BIN.etcd, bins.etcd, "0755"],
@@ -72,13 +81,10 @@ export async function restart(t: Transport, m: Member): Promise<void> {
   await run(t, "systemctl daemon-reload && systemctl restart etcd.service", { ...sudo, what: `member ${m.name}: restarting etcd` });
 }
 
-/** Stops etcd and removes everything drydock put there, data included. */
-export async function wipe(t: Transport, m: Member, i: Inputs): Promise<void> {
-  await run(t, [
-    "systemctl disable --now etcd.service 2>/dev/null || true",
-    `rm -rf -- ${shellQuote(i.dataDir)} /etc/etcd ${UNIT} ${BIN.etcd} ${BIN.etcdctl} /var/lib/drydock-etcd`,
-    "systemctl daemon-reload",
-  ].join("\n"), { ...sudo, what: `member ${m.name}: removing etcd` });
+/** Stops etcd and removes what drydock made there (see ownership.ts); returns what it kept, and why. */
+export async function wipe(t: Transport, m: Member, i: Inputs): Promise<string[]> {
+  const r = await run(t, wipeScript(m, i), { ...sudo, what: `member ${m.name}: removing etcd` });
+  return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => `${m.name}: ${l}`);
 }
 
 /**
