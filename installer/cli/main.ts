@@ -5,6 +5,7 @@ import { DrydockError } from "../engine/errors.js";
 import type { GlobalOptions } from "./context.js";
 import { backupTake, backupVerify } from "./commands/backup.js";
 import { configGet, configLs, configRm, configSet } from "./commands/config.js";
+import { stackHistory, stackRestore } from "./commands/history.js";
 import { runOperation, type OperationFlags } from "./commands/operations.js";
 import { stackInit, stackLs, stackOutput, stackRm, stackSelect, stackUnlock } from "./commands/stack.js";
 
@@ -76,6 +77,14 @@ stack
   .description("show stack outputs")
   .option("--show-secrets", "reveal secret values")
   .action(run((name: string | undefined, o: { showSecrets?: boolean }, c: Command) => stackOutput(name, Boolean(o.showSecrets), globals(c))));
+stack
+  .command("history")
+  .description("list the checkpoints kept before each change to the stack (newest first)")
+  .action(run((_o, c: Command) => stackHistory(globals(c))));
+stack
+  .command("restore <id-or-file>")
+  .description("put back a checkpoint from `stack history` (the current one is kept in history first)")
+  .action(run((ref: string, _o, c: Command) => stackRestore(ref, resolve(ref), globals(c))));
 stack
   .command("unlock")
   .description("break a lock left by a run that is no longer running")

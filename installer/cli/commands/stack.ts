@@ -60,6 +60,8 @@ export async function stackRm(name: string, force: boolean, g: GlobalOptions): P
     if (n > 0 && !force) {
       throw new DrydockError("input", `stack "${name}" still has ${n} resources: run \`drydock destroy\` first, or pass --force to forget them`);
     }
+    // Kept so that a mistaken `stack rm --force` can be undone (`stack init`, then `stack restore`).
+    await ctx.backend.history(name).keep(await ctx.backend.readText(name), "stack rm");
     await ctx.backend.remove(name);
     await rm(stackSettingsPath(ctx.project, name), { force: true });
     if ((await selectedStack(ctx.project)) === name) await rm(`${ctx.project.dir}/.drydock/workspace.json`, { force: true });
