@@ -119,10 +119,13 @@ backup
   .description("check a backup: every file's sha256 and each etcd snapshot's own hash")
   .action(run((file: string, _o, c: Command) => backupVerify(resolve(file), globals(c))));
 
-// `drydock up | head` closes stdout early: stop writing, do not crash (the lock is released in finally blocks).
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code !== "EPIPE") throw e;
-});
+// `drydock up | head` (or `2>&1 | head`) closes the pipe early: what is left to print
+// is dropped, the run goes on, and its finally blocks release the lock.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+}
 
 // A group without a subcommand is a usage error, not success.
 for (const group of [program, stack]) {
