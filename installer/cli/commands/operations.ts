@@ -36,13 +36,35 @@ async function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, ti
   return new TeeReporter(parts);
 }
 
-async function pass(req: PassRequest, rep: Reporter, signals: Interrupt): Promise<PassResult> {
+/**
+ * `up` plans and then applies, and both passes reconcile pending operations:
+ * a diagnostic the plan already showed is not shown again by the apply.
+ */
+class ShownDiags {
+  private readonly before = new Set<string>();
+  private readonly now = new Set<string>();
+
+  isRepeat(e: EngineEvent): boolean {
+    if (e.type !== "diag") return false;
+    const key = `${e.severity} ${e.urn ?? ""} ${e.message}`;
+    this.now.add(key);
+    return this.before.has(key);
+  }
+
+  passEnded(): void {
+    for (const k of this.now) this.before.add(k);
+    this.now.clear();
+  }
+}
+
+async function pass(req: PassRequest, rep: Reporter, signals: Interrupt, diags: ShownDiags): Promise<PassResult> {
   try {
     return await runPassInWorker(req, (e) => {
       signals.seen(e);
-      rep.event(e);
+      if (!diags.isRepeat(e)) rep.event(e);
     });
   } finally {
+    diags.passEnded();
     await rep.close();
   }
 }
@@ -73,12 +95,13 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   } as const;
   const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
   const signals = onInterrupt(lock);
+  const diags = new ShownDiags();
   try {
     const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
     // up always plans first, so bad input is found before anything is touched;
     // so does any run that must not change anything, or that asks first.
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
-      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals);
+      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags);
       if (plan.errors.length) return failed(plan, g);
       if (f.expectNoChanges && plan.stateChanged) {
         process.stderr.write("error: no changes were expected, but the plan has changes\n");
@@ -97,7 +120,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
       }
     }
     const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
-    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals);
+    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals, diags);
     if (r.errors.length) return failed(r, g);
     if (f.expectNoChanges && r.changes) {
       process.stderr.write("error: no changes were expected, but changes were made\n");
