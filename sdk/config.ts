@@ -36,7 +36,8 @@ export class Config {
     const k = this.fullKey(key);
     const short = k.startsWith(`${requireRuntime("Config").settings.project}:`) ? k.split(":").slice(1).join(":") : k;
     return new ConfigError(
-      `missing required config "${k}": set it with \`drydock config set ${short} <value>${secret ? " --secret" : ""}\``,
+      // A secret is asked for (or piped), never put on the command line.
+      `missing required config "${k}": set it with \`drydock config set ${short} ${secret ? "--secret" : "<value>"}\``,
     );
   }
 

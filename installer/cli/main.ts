@@ -5,6 +5,7 @@ import { DrydockError } from "../engine/errors.js";
 import type { GlobalOptions } from "./context.js";
 import { backupTake, backupVerify } from "./commands/backup.js";
 import { configGet, configLs, configRm, configSet } from "./commands/config.js";
+import { stackHistory, stackRestore } from "./commands/history.js";
 import { runOperation, type OperationFlags } from "./commands/operations.js";
 import { stackInit, stackLs, stackOutput, stackRm, stackSelect, stackUnlock } from "./commands/stack.js";
 
@@ -77,6 +78,14 @@ stack
   .option("--show-secrets", "reveal secret values")
   .action(run((name: string | undefined, o: { showSecrets?: boolean }, c: Command) => stackOutput(name, Boolean(o.showSecrets), globals(c))));
 stack
+  .command("history")
+  .description("list the checkpoints kept before each change to the stack (newest first)")
+  .action(run((_o, c: Command) => stackHistory(globals(c))));
+stack
+  .command("restore <id-or-file>")
+  .description("put back a checkpoint from `stack history` (the current one is kept in history first)")
+  .action(run((ref: string, _o, c: Command) => stackRestore(ref, resolve(ref), globals(c))));
+stack
   .command("unlock")
   .description("break a lock left by a run that is no longer running")
   .option("-f, --force", "break it even if its process may still be running")
@@ -110,10 +119,13 @@ backup
   .description("check a backup: every file's sha256 and each etcd snapshot's own hash")
   .action(run((file: string, _o, c: Command) => backupVerify(resolve(file), globals(c))));
 
-// `drydock up | head` closes stdout early: stop writing, do not crash (the lock is released in finally blocks).
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code !== "EPIPE") throw e;
-});
+// `drydock up | head` (or `2>&1 | head`) closes the pipe early: what is left to print
+// is dropped, the run goes on, and its finally blocks release the lock.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+}
 
 // A group without a subcommand is a usage error, not success.
 for (const group of [program, stack]) {

@@ -1,7 +1,8 @@
 /** Gives a stack's crypter lazily: the passphrase is read and scrypt run only when a secret is touched. */
 import { DrydockError } from "./errors.js";
-import { saveStackSettings, type Project, type StackSettings } from "./project.js";
+import type { Project, StackSettings } from "./project.js";
 import { Crypter } from "./secrets.js";
+import { updateStackSettings } from "./settings-file.js";
 
 export class StackCrypter {
   private crypter: Crypter | undefined;
@@ -34,10 +35,14 @@ export class StackCrypter {
     return this.crypter;
   };
 
-  /** Saves a salt made during this run (the state now holds secrets encrypted with it). */
+  /**
+   * Saves a salt made during this run (the state now holds secrets encrypted
+   * with it). Only the salt is written, into the file as it is now: config set
+   * since this run loaded its settings is kept.
+   */
   async saveIfCreated(): Promise<void> {
     if (!this.created) return;
-    await saveStackSettings(this.project, this.stack, this.settings);
+    await updateStackSettings(this.project, this.stack, { encryptionsalt: this.settings.encryptionsalt });
     this.created = false;
   }
 }

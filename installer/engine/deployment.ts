@@ -49,6 +49,8 @@ export class Deployment implements Runtime {
   /** Bad input and program errors: exit 2, nothing more is done. */
   readonly problems: DrydockError[] = [];
   private readonly oldByUrn = new Map<string, ResourceState>();
+  /** Registrations waiting for others (dependsOn, inputs' resources, parent) to finish: URN → the URNs awaited. */
+  private readonly waiting = new Map<string, readonly string[]>();
 
   constructor(private readonly o: DeploymentOptions) {
     this.settings = o.settings;
@@ -160,13 +162,42 @@ export class Deployment implements Runtime {
     for (const r of [...deps]) expand(r);
     deps.delete(reg.resource);
     const parent = opts.parent;
-    const waits = [...deps, ...(parent ? [parent] : [])].filter(isResource).map((r) => resourceInternals(r).registered);
+    const awaited = [...deps, ...(parent ? [parent] : [])].filter(isResource);
+    this.waitFor(urn, awaited.map((r) => resourceInternals(r).urn));
     try {
-      await Promise.all(waits);
+      await Promise.all(awaited.map((r) => resourceInternals(r).registered));
     } catch {
       throw new SkippedError(`${urn}: not processed because a resource it depends on failed`);
+    } finally {
+      this.waiting.delete(urn);
     }
     return [...new Set([...deps].filter(isResource).map((r) => resourceInternals(r).urn))].sort();
+  }
+
+  /**
+   * Records that `urn` waits for `urns`. A resource that waits, through others
+   * that wait too, for itself would wait forever: that cycle is an error naming
+   * its resources in order.
+   */
+  private waitFor(urn: string, urns: readonly string[]): void {
+    const path = (from: string, seen: Set<string>): string[] | undefined => {
+      if (from === urn) return [from];
+      if (seen.has(from)) return undefined;
+      seen.add(from);
+      for (const next of this.waiting.get(from) ?? []) {
+        const rest = path(next, seen);
+        if (rest) return [from, ...rest];
+      }
+      return undefined;
+    };
+    const seen = new Set<string>();
+    for (const d of urns) {
+      const cycle = path(d, seen);
+      if (cycle) {
+        throw new DrydockError("input", `dependency cycle: these resources wait for each other (dependsOn, inputs or parent), so none can start:\n  ${[urn, ...cycle].join("\n  → ")}`, { urn });
+      }
+    }
+    this.waiting.set(urn, urns);
   }
 
   private findOld(urn: string, aliases: readonly string[]): ResourceState | undefined {

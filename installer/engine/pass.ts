@@ -25,6 +25,7 @@ import { refreshAll } from "./refresh.js";
 import { ProviderRegistry } from "./registry.js";
 import { FileBackend, backendRoot } from "./state/backend.js";
 import { CheckpointCodec } from "./state/codec.js";
+import { sameCheckpoint } from "./state/history.js";
 import { WorkingState } from "./working-state.js";
 
 export interface PassRequest {
@@ -100,13 +101,14 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       redactor.addTree(r.inputs);
       redactor.addTree(r.outputs);
     }
+    const write = backend.passWriter(req.stack, req.operation);
     const persist = req.dryRun
       ? undefined
       : async (cp: Parameters<FileBackend["save"]>[0]) => {
           try {
             const text = codec.encode(cp);
             await crypter.saveIfCreated();
-            await backend.saveText(req.stack, text);
+            await write(text, !sameCheckpoint(cp, checkpoint));
           } catch (e) {
             if (e instanceof DrydockError) throw e;
             throw new DrydockError("failed", `saving the state of stack "${req.stack}" failed: ${errorMessage(e)}`, {}, { cause: e });

@@ -6,7 +6,6 @@ import { z } from "zod";
 import YAML from "yaml";
 import { formatProblems, zodProblems } from "../../sdk/internal.js";
 import { DrydockError } from "./errors.js";
-import { writeFileAtomic } from "../util/atomic.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -36,12 +35,17 @@ export function findProjectDir(start: string): string {
   }
 }
 
-function parseYaml(text: string, file: string): unknown {
+/** A YAML file as a Document (which keeps comments when it is written back). */
+export function parseYamlDocument(text: string, file: string): YAML.Document {
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new DrydockError("input", `${file} is not valid YAML:\n${doc.errors.map((e) => `  ✖ ${e.message}`).join("\n")}`);
   }
-  return doc.toJS() ?? {};
+  return doc;
+}
+
+function parseYaml(text: string, file: string): unknown {
+  return parseYamlDocument(text, file).toJS() ?? {};
 }
 
 export async function loadProject(start: string): Promise<Project> {
@@ -77,17 +81,13 @@ export function stackSettingsPath(project: Project, stack: string): string {
 export async function loadStackSettings(project: Project, stack: string): Promise<StackSettings> {
   const file = stackSettingsPath(project, stack);
   if (!existsSync(file)) return { config: {} };
-  const raw = parseYaml(await readFile(file, "utf8"), file);
+  return checkStackSettings(parseYaml(await readFile(file, "utf8"), file), file);
+}
+
+export function checkStackSettings(raw: unknown, file: string): StackSettings {
   const r = StackSettingsSchema.safeParse(raw);
   if (!r.success) throw new DrydockError("input", `${file} is invalid:\n${formatProblems(zodProblems(r.error.issues, raw))}`);
   return r.data;
-}
-
-export async function saveStackSettings(project: Project, stack: string, s: StackSettings): Promise<void> {
-  const doc: Record<string, unknown> = {};
-  if (s.encryptionsalt) doc.encryptionsalt = s.encryptionsalt;
-  doc.config = Object.fromEntries(Object.keys(s.config).sort().map((k) => [k, s.config[k]]));
-  await writeFileAtomic(stackSettingsPath(project, stack), YAML.stringify(doc), 0o644);
 }
 
 /** `key` or `ns:key` → `ns:key`, namespace defaulting to the project. */

@@ -1,4 +1,5 @@
 /** preview, up, refresh, destroy: plan in one pass, confirm on a terminal, apply in another. */
+import type { EngineEvent } from "../../engine/events.js";
 import type { PassRequest, PassResult } from "../../engine/pass.js";
 import { cancelRunningPass, runPassInWorker } from "../../engine/run-worker.js";
 import type { StackLock } from "../../engine/state/lock.js";
@@ -35,10 +36,35 @@ async function reporter(g: GlobalOptions, f: OperationFlags, dryRun: boolean, ti
   return new TeeReporter(parts);
 }
 
-async function pass(req: PassRequest, rep: Reporter): Promise<PassResult> {
+/**
+ * `up` plans and then applies, and both passes reconcile pending operations:
+ * a diagnostic the plan already showed is not shown again by the apply.
+ */
+class ShownDiags {
+  private readonly before = new Set<string>();
+  private readonly now = new Set<string>();
+
+  isRepeat(e: EngineEvent): boolean {
+    if (e.type !== "diag") return false;
+    const key = `${e.severity} ${e.urn ?? ""} ${e.message}`;
+    this.now.add(key);
+    return this.before.has(key);
+  }
+
+  passEnded(): void {
+    for (const k of this.now) this.before.add(k);
+    this.now.clear();
+  }
+}
+
+async function pass(req: PassRequest, rep: Reporter, signals: Interrupt, diags: ShownDiags): Promise<PassResult> {
   try {
-    return await runPassInWorker(req, (e) => rep.event(e));
+    return await runPassInWorker(req, (e) => {
+      signals.seen(e);
+      if (!diags.isRepeat(e)) rep.event(e);
+    });
   } finally {
+    diags.passEnded();
     await rep.close();
   }
 }
@@ -69,12 +95,13 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   } as const;
   const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
   const signals = onInterrupt(lock);
+  const diags = new ShownDiags();
   try {
     const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
     // up always plans first, so bad input is found before anything is touched;
     // so does any run that must not change anything, or that asks first.
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
-      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""));
+      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags);
       if (plan.errors.length) return failed(plan, g);
       if (f.expectNoChanges && plan.stateChanged) {
         process.stderr.write("error: no changes were expected, but the plan has changes\n");
@@ -93,7 +120,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
       }
     }
     const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
-    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`));
+    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals, diags);
     if (r.errors.length) return failed(r, g);
     if (f.expectNoChanges && r.changes) {
       process.stderr.write("error: no changes were expected, but changes were made\n");
@@ -106,28 +133,61 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   }
 }
 
+/** How long a stopping run may take to save state once no step is running, before it exits anyway. */
+const GRACE_MS = 3000;
+
+interface Interrupt {
+  readonly interrupted: boolean;
+  /** Follows which steps are running, from the pass's events. */
+  seen(e: EngineEvent): void;
+  remove(): void;
+}
+
 /**
  * Ctrl-C (or SIGTERM) once: stop scheduling, let running steps finish, save
- * state, release the lock, exit 1. Twice: release the lock and leave at once
- * (the next run reconciles whatever was pending).
+ * state, release the lock, exit 1. When no step is running (or none is left),
+ * the run gets GRACE_MS to finish, then releases the lock and exits: a program
+ * that waits forever, or a supervisor that sends TERM and later KILL, must not
+ * leave the lock behind. Twice: release the lock and leave at once (the next
+ * run reconciles whatever was pending).
  */
-function onInterrupt(lock: StackLock | undefined): { readonly interrupted: boolean; remove(): void } {
-  const state = { interrupted: false, remove: () => {} };
+function onInterrupt(lock: StackLock | undefined): Interrupt {
+  const running = new Set<string>();
+  let grace: NodeJS.Timeout | undefined;
+  const stop = (why: string): never => {
+    lock?.releaseSync();
+    process.stderr.write(`${why}; the lock is released\n`);
+    process.exit(1);
+  };
+  const stopWhenIdle = (signal: string): void => {
+    if (running.size > 0 || grace) return;
+    grace = setTimeout(() => stop(`${signal}: no step is running and the run did not finish within ${GRACE_MS / 1000}s: stopped`), GRACE_MS);
+  };
+  let signalled: string | undefined;
   const handler = (signal: NodeJS.Signals): void => {
-    if (state.interrupted) {
-      lock?.releaseSync();
-      process.stderr.write(`\n${signal} again: stopped without waiting; the next run will reconcile pending steps\n`);
-      process.exit(1);
-    }
-    state.interrupted = true;
+    if (signalled) stop(`\n${signal} again: stopped without waiting; the next run will reconcile pending steps`);
+    signalled = signal;
     process.stderr.write(`\n${signal}: finishing running steps and saving state (press Ctrl-C again to stop at once)\n`);
     cancelRunningPass();
+    stopWhenIdle(signal);
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
-  state.remove = () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
+  return {
+    get interrupted() {
+      return signalled !== undefined;
+    },
+    seen(e) {
+      if (e.type !== "step") return;
+      const key = `${e.op} ${e.urn}`;
+      if (e.phase === "start") running.add(key);
+      else if (e.phase === "done" || e.phase === "failed") running.delete(key);
+      if (signalled) stopWhenIdle(signalled);
+    },
+    remove() {
+      clearTimeout(grace);
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    },
   };
-  return state;
 }

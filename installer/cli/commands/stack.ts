@@ -3,7 +3,8 @@ import { rm } from "node:fs/promises";
 import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
 import { display } from "../../engine/diff.js";
-import { checkStackName, loadStackSettings, saveStackSettings, stackSettingsPath } from "../../engine/project.js";
+import { checkStackName, loadStackSettings, stackSettingsPath } from "../../engine/project.js";
+import { updateStackSettings } from "../../engine/settings-file.js";
 import { CheckpointCodec } from "../../engine/state/codec.js";
 import { describeLock, readLock } from "../../engine/state/lock.js";
 import { emptyCheckpoint } from "../../engine/state/types.js";
@@ -20,7 +21,7 @@ export async function stackInit(name: string, g: GlobalOptions): Promise<number>
     throw new Error("internal: no secrets in a new stack");
   });
   await ctx.backend.save(emptyCheckpoint(ctx.project.name, name), codec);
-  if (!existsSync(stackSettingsPath(ctx.project, name))) await saveStackSettings(ctx.project, name, { config: {} });
+  if (!existsSync(stackSettingsPath(ctx.project, name))) await updateStackSettings(ctx.project, name, {});
   await selectStack(ctx.project, name);
   out(`Created stack "${name}" (selected).`);
   return 0;
@@ -60,6 +61,8 @@ export async function stackRm(name: string, force: boolean, g: GlobalOptions): P
     if (n > 0 && !force) {
       throw new DrydockError("input", `stack "${name}" still has ${n} resources: run \`drydock destroy\` first, or pass --force to forget them`);
     }
+    // Kept so that a mistaken `stack rm --force` can be undone (`stack init`, then `stack restore`).
+    await ctx.backend.history(name).keep(await ctx.backend.readText(name), "stack rm");
     await ctx.backend.remove(name);
     await rm(stackSettingsPath(ctx.project, name), { force: true });
     if ((await selectedStack(ctx.project)) === name) await rm(`${ctx.project.dir}/.drydock/workspace.json`, { force: true });

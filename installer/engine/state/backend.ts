@@ -1,6 +1,7 @@
 /**
  * The file state backend: one checkpoint per stack, written atomically after
- * every completed step. Default `<project>/.drydock/`, or DRYDOCK_BACKEND=file:///path.
+ * every completed step, with the copies it replaced in history/.
+ * Default `<project>/.drydock/`, or DRYDOCK_BACKEND=file:///path.
  */
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { DrydockError } from "../errors.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import type { CheckpointCodec } from "./codec.js";
+import { StateHistory } from "./history.js";
 import { StackLock } from "./lock.js";
 import type { Checkpoint } from "./types.js";
 
@@ -32,6 +34,10 @@ export class FileBackend {
 
   lockPath(stack: string): string {
     return join(this.root, "locks", this.project, `${stack}.json`);
+  }
+
+  history(stack: string): StateHistory {
+    return new StateHistory(join(this.root, "history", this.project, stack));
   }
 
   async exists(stack: string): Promise<boolean> {
@@ -72,6 +78,27 @@ export class FileBackend {
 
   async saveText(stack: string, text: string): Promise<void> {
     await writeFileAtomic(this.statePath(stack), text);
+  }
+
+  /**
+   * The writes of one pass (which holds the stack's lock): a write that would
+   * not change the file is skipped, and the first one that changes what the
+   * checkpoint holds (`changed`) first keeps the checkpoint the pass started
+   * from in history, so a pass that changes nothing adds no copy.
+   */
+  passWriter(stack: string, operation: string): (text: string, changed: boolean) => Promise<void> {
+    let last: string | undefined;
+    let kept = false;
+    return async (text, changed) => {
+      last ??= await this.readText(stack);
+      if (text === last) return;
+      if (changed && !kept) {
+        await this.history(stack).keep(last, operation);
+        kept = true;
+      }
+      await this.saveText(stack, text);
+      last = text;
+    };
   }
 
   async remove(stack: string): Promise<void> {

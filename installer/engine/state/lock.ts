@@ -38,8 +38,24 @@ export function describeLock(l: LockInfo): { text: string; stale: boolean } {
   return { text: who, stale };
 }
 
+/** Locks this process holds: released however the process ends, short of SIGKILL. */
+const held = new Set<string>();
+let exitHook = false;
+
+function hold(path: string): void {
+  held.add(path);
+  if (exitHook) return;
+  exitHook = true;
+  // 'exit' also runs after an uncaught exception (a write to a closed pipe, say).
+  process.on("exit", () => {
+    for (const p of held) rmSync(p, { force: true });
+  });
+}
+
 export class StackLock {
-  private constructor(private readonly path: string) {}
+  private constructor(private readonly path: string) {
+    hold(path);
+  }
 
   static async acquire(path: string, stack: string, command: string): Promise<StackLock> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -61,11 +77,13 @@ export class StackLock {
   }
 
   async release(): Promise<void> {
+    held.delete(this.path);
     await rm(this.path, { force: true });
   }
 
   /** For a process that is about to exit. */
   releaseSync(): void {
+    held.delete(this.path);
     rmSync(this.path, { force: true });
   }
 }

@@ -153,6 +153,6 @@ describe("secrets", () => {
   it("requireSecret on a missing key suggests --secret", () => {
     const c = config({});
     expect(c.getSecret("pw")).toBeUndefined();
-    expect(() => c.requireSecret("pw")).toThrow("`drydock config set pw <value> --secret`");
+    expect(() => c.requireSecret("pw")).toThrow("`drydock config set pw --secret`");
   });
 });
