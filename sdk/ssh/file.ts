@@ -9,8 +9,10 @@ export const FILE_TYPE = "drydock:ssh:File";
 
 export const FileArgsSchema = z.object({
   connection: ConnectionSchema,
-  /** Absolute path on the host. */
-  path: z.string().regex(/^\/[^\0]*[^/]$/, "path must be an absolute file path"),
+  /** Absolute path on the host. Any character but a control character (newline, tab, …) works, quoted exactly. */
+  path: z.string()
+    .regex(/^\/.*[^/]$/s, "path must be an absolute file path")
+    .refine((p) => !/[\x00-\x1f\x7f]/.test(p), "path must not contain control characters (newline, tab, …)"),
   content: z.string(),
   /** Octal permission bits. @default "0644" */
   mode: z.string().regex(/^0?[0-7]{3}$/, 'mode must be octal permission bits such as "0644"').default("0644")
@@ -25,6 +27,7 @@ export type FileInputs = z.infer<typeof FileArgsSchema>;
 
 export interface FileArgs {
   readonly connection: ConnectionLike;
+  /** Absolute path on the host; any character but a control character (newline, tab, …). */
   readonly path: Input<string>;
   readonly content: Input<string>;
   readonly mode?: Input<string>;

@@ -4,6 +4,7 @@ import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from
 import { propertyEqualsPlain } from "../local/deps.js";
 import { machineOf, sameMachine } from "./identity.js";
 import { run, shellQuote } from "../../transport/types.js";
+import { statScript } from "../../transport/ssh/install.js";
 
 type Inputs = ssh.FileInputs;
 interface Outputs extends Inputs {
@@ -43,13 +44,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
 
     async read(id, props, inputs) {
       const t = connect(inputs.connection);
-      const q = shellQuote(inputs.path);
-      const r = await t.exec([
-        `[ -e ${q} ] || exit 44`,
-        `sum=$(sha256sum -- ${q}) || exit 45`,
-        `st=$(stat -c '%a %U:%G' -- ${q}) || exit 45`,
-        `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,
-      ].join("\n"), { sudo: inputs.sudo, timeoutMs: 60_000 });
+      const r = await t.exec(statScript(inputs.path), { sudo: inputs.sudo, timeoutMs: 60_000 });
       if (r.code === 44) return undefined;
       if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path}: ${r.stderr.trim()}`);
       const [sum = "", st = ""] = r.stdout.trim().split("\n");
