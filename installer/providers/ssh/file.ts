@@ -1,7 +1,7 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
 import { sha256Hex as sha256 } from "../../util/hash.js";
 import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from "./deps.js";
-import { propertyEqualsPlain } from "../local/deps.js";
+import { propertyEqualsPlain, withFileMode } from "../local/deps.js";
 import { machineOf, sameMachine } from "./identity.js";
 import { run, shellQuote } from "../../transport/types.js";
 import { statScript } from "../../transport/ssh/install.js";
@@ -23,8 +23,8 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     // The checksum follows the content's secrecy, not the connection's credentials.
     secretOutputs: (secretInputs) => (secretInputs.includes("content") ? ["sha256"] : []),
 
-    async check(_olds, news) {
-      return checkWith(ssh.FileArgsSchema, news);
+    async check(_olds, news, ctx) {
+      return withFileMode(checkWith(ssh.FileArgsSchema, news), news, ctx);
     },
 
     idFor: (i) => `${machineOf(i.connection)}${i.path}`,
