@@ -77,11 +77,13 @@ export class SshTransport implements Transport {
   async exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
     const mode: SudoMode = o.sudo ? await this.sudo() : "none";
     const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
-    const inv = buildInvocation(this.name, command, o.env, mode, pw);
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT;
+    // The host stops the script a moment after this side gives up on it.
+    const inv = buildInvocation(this.name, command, o.env, mode, pw, timeoutMs / 1000 + 1);
     const secrets = o.secrets ?? [];
     const display = this.mask(command, secrets);
     try {
-      const r = await this.channel(inv.command, inv.stdin, { ...o, display });
+      const r = await this.channel(inv.command, inv.stdin, { ...o, timeoutMs, display });
       return { code: r.code, stdout: r.stdout.toString(), stderr: this.mask(r.stderr.toString(), secrets) };
     } catch (e) {
       if (e instanceof TransportError) throw new TransportError(this.name, this.mask(e.message.replace(`${this.name}: `, ""), secrets), e.detail, { cause: e.cause });
@@ -116,7 +118,7 @@ export class SshTransport implements Transport {
     const mode: SudoMode = o.sudo ? await this.sudo() : "none";
     const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
     const p = shellQuote(path);
-    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw);
+    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw, 301);
     const r = await this.channel(inv.command, inv.stdin, { display: `read ${path}`, retrySafe: true, timeoutMs: 300_000 });
     if (r.code === 44) return undefined;
     if (r.code !== 0) throw new TransportError(this.name, `cannot read ${path} (exit ${r.code}): ${r.stderr.toString().trim()}`);

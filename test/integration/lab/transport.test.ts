@@ -71,6 +71,27 @@ describeLab("SSH transport on the lab", (lab) => {
     await expect(without.exec("id -u", { sudo: true })).rejects.toThrow(/sudo needs a password here; give the host sudo: \{ password \}/);
   });
 
+  it("a command that timed out is stopped on the host too, with or without sudo", async () => {
+    const tag = String(Date.now() % 100_000).padStart(5, "0");
+    const marker = (n: number): string => `/tmp/dd-tr-timeout-${tag}-${n}`;
+    const plain = sshTransport(labConnection(lab));
+    const sudo = sshTransport({ ...labConnection(lab), user: lab.pwUser, sudo: { password: lab.pwPassword } });
+    const started = Date.now();
+    try {
+      await Promise.all([
+        expect(plain.exec(`sleep 9.${tag}1; touch ${marker(1)}`, { timeoutMs: 2_000 })).rejects.toThrow(/timed out after 2 s/),
+        expect(sudo.exec(`sleep 9.${tag}2; touch ${marker(2)}`, { timeoutMs: 2_000, sudo: true })).rejects.toThrow(/timed out after 2 s/),
+      ]);
+      // The host ends each script a second after this side gave up (the lab's sshd runs on this machine).
+      await sleep(Math.max(0, 7_000 - (Date.now() - started)));
+      expect((await execa("ps", ["-eo", "args"])).stdout).not.toContain(`sleep 9.${tag}`);
+      await sleep(Math.max(0, 11_000 - (Date.now() - started)));
+      expect([existsSync(marker(1)), existsSync(marker(2))]).toEqual([false, false]);
+    } finally {
+      for (const n of [1, 2]) rmSync(marker(n), { force: true });
+    }
+  }, 30_000);
+
   it("logs in with a password", async () => {
     const c: Connection = { host: lab.host, port: lab.port, user: lab.pwUser, password: lab.pwPassword, hostKeys: [lab.hostKey] };
     expect((await sshTransport(c).exec("whoami")).stdout.trim()).toBe(lab.pwUser);

@@ -11,7 +11,8 @@ import { SshTransport } from "../../../installer/transport/ssh/transport.js";
 /** What runOnChannel uses of an ssh2 channel, backed by a local process. */
 function localChannel(command: string, cwd: string): EventEmitter {
   const ch = new EventEmitter() as EventEmitter & Record<string, unknown>;
-  const p = spawn("/bin/sh", ["-c", command], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  // In a session of its own, as sshd starts a command.
+  const p = spawn("/bin/sh", ["-c", command], { cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
   ch.stderr = p.stderr;
   p.stdout.on("data", (b: Buffer) => ch.emit("data", b));
   p.on("close", (code, sig) => {
