@@ -145,6 +145,27 @@ describeLab("SSH transport on the lab", (lab) => {
     expect(await t.readFile("/opt/dd/nothing-here")).toBeUndefined();
   });
 
+  it("uploads to a path with spaces, quotes, $, ; and a leading -, as the user and through sudo, running nothing else", async () => {
+    const c: Connection = { ...labConnection(lab), user: lab.pwUser, sudo: { password: lab.pwPassword } };
+    const t = sshTransport(c);
+    const home = (await t.exec("printf %s \"$HOME\"")).stdout;
+    const dir = `${home}/dd-tr-paths-${randomBytes(4).toString("hex")}`;
+    const name = `it's a "$HOME" x EXIT;touch PWNED;#y`;
+    try {
+      for (const [i, sudo] of [[1, false], [2, true]] as const) {
+        const path = `${dir}/${i}/${name}/-n`;
+        expect((await t.upload(`hello ${i}\n`, path, { mode: "0640", sudo })).changed).toBe(true);
+        expect((await t.upload(`hello ${i}\n`, path, { mode: "0640", sudo })).changed).toBe(false);
+        const r = await t.exec(`cd ${dir}/${i} && find . -mindepth 1 | sort && cat -- */-n && stat -c %a -- */-n`, { sudo: true });
+        expect(r.stdout.split("\n")).toEqual([`./${name}`, `./${name}/-n`, `hello ${i}`, "640", ""]);
+      }
+      // The commands run in the login's home: a canary would be there (or in the target's directory).
+      expect((await t.exec(`find ${home} -name PWNED`, { sudo: true })).stdout).toBe("");
+    } finally {
+      await t.exec(`rm -rf -- ${dir}`, { sudo: true });
+    }
+  });
+
   it("an upload whose sshd is killed midway is retried and verified; no half-written file is ever in place", async () => {
     const log: string[] = [];
     const t = sshTransport(node, (m) => log.push(m));
