@@ -5,3 +5,4 @@ export { resolveDeep, type OutputData } from "./output.js";
 export { resourceInternals, isResource, type ResourceInternals } from "./resource.js";
 export { qualifyType, checkTypeToken, urnName } from "./urn.js";
 export { formatProblems, formatPath, zodProblems, type Problem } from "./validation.js";
+export { withFileMode, FileModeSchema, PUBLIC_FILE_MODE, SECRET_FILE_MODE } from "./file-mode.js";

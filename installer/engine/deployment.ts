@@ -6,7 +6,7 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
+  containsSecret, formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
   resolveDeep, type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
 import { decide } from "./decide.js";
@@ -247,7 +247,7 @@ export class Deployment implements Runtime {
 
     const provider = this.o.executor.provider(req.type, urn);
     const checked = provider.check
-      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun }))
+      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun, secretInputs: Object.keys(props).filter((k) => containsSecret(props[k]!)) }))
       : { inputs: revealMap(props) };
     if (checked.failures?.length) {
       const list = formatProblems(checked.failures.map((f) => ({ path: f.property, message: f.reason })), req.name);

@@ -173,8 +173,9 @@ export class Executor {
     for (const k of Object.keys(old?.outputs ?? {})) {
       const kept = old!.outputs[k]!;
       if (k in outputs) {
-        // An unchanged input most likely gives the same output (a provider may normalise it, e.g. a path).
-        if (propertyEquals(old!.inputs[k], spec.inputs[k])) outputs[k] = kept;
+        // An unchanged input most likely gives the same output (a provider may normalise it, e.g. a path);
+        // one that just became secret is shown as the new, secret input, never as the old plaintext.
+        if (propertyEquals(old!.inputs[k], spec.inputs[k]) && sameSecretness({ k: old!.inputs[k]! }, { k: spec.inputs[k]! })) outputs[k] = kept;
       } else {
         outputs[k] = spec.stables.includes(k) ? kept : unknown;
       }

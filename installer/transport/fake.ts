@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ExecOptions, ExecResult, Transport, UploadOptions, UploadResult } from "./types.js";
+import { checkedUpload } from "./ssh/install.js";
 
 export interface FakeFile {
   content: Buffer;
@@ -61,7 +62,8 @@ export class FakeTransport implements Transport {
     if (this.down) throw this.down;
     const bytes = typeof content === "string" ? Buffer.from(content) : content;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const mode = (o.mode ?? "0644").padStart(4, "0");
+    // The same refusals as the SSH upload, so provider tests catch a bad path or mode.
+    const mode = checkedUpload(this.name, path, o.mode);
     const owner = o.owner ?? this.user;
     const old = this.files.get(path);
     if (old && old.content.equals(bytes) && old.mode === mode && old.owner === owner) return { changed: false, sha256 };

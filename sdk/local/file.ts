@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
+import { FileModeSchema } from "../file-mode.js";
 
 export const FILE_TYPE = "drydock:local:File";
 
@@ -9,12 +10,8 @@ export const FileArgsSchema = z.object({
   /** Absolute, or relative to the project folder. */
   path: z.string().min(1, "path must not be empty"),
   content: z.string(),
-  /** Octal permission bits. @default "0644" */
-  mode: z
-    .string()
-    .regex(/^0?[0-7]{3}$/, 'mode must be octal permission bits such as "0644"')
-    .default("0644")
-    .transform((m) => m.padStart(4, "0")),
+  /** Octal permission bits. @default "0600" when `content` is secret, else "0644" */
+  mode: FileModeSchema,
 }).strict();
 
 export type FileInputs = z.infer<typeof FileArgsSchema>;
@@ -22,7 +19,7 @@ export type FileInputs = z.infer<typeof FileArgsSchema>;
 export interface FileArgs {
   readonly path: Input<string>;
   readonly content: Input<string>;
-  /** @default "0644" */
+  /** Octal permission bits. @default "0600" when `content` is secret (a key, a `config.requireSecret`), else "0644" */
   readonly mode?: Input<string>;
 }
 

@@ -1,7 +1,8 @@
 /** lxd.Image: an image already on the server (by alias), or one imported from local files. Nothing is downloaded. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf } from "./args.js";
 import { RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const IMAGE_TYPE = "drydock:lxd:Image";
@@ -22,11 +23,9 @@ export const ImageArgsSchema = z.object({
 
 export type ImageInputs = z.infer<typeof ImageArgsSchema>;
 
-export interface ImageArgs {
+/** What a program passes; fields documented on the schema. */
+export interface ImageArgs extends Omit<ArgsOf<z.input<typeof ImageArgsSchema>>, "remote"> {
   readonly remote: RemoteLike;
-  readonly alias?: Input<string>;
-  readonly metadataFile?: Input<string>;
-  readonly rootfsFile?: Input<string>;
 }
 
 /** A referenced image is never deleted by drydock; an imported one is. */

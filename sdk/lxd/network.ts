@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
+import type { ArgsOf } from "./args.js";
 import { gatewayCidrProblem } from "./cidr.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
@@ -26,20 +27,24 @@ export const NetworkArgsSchema = z.object({
 
 export type NetworkInputs = z.infer<typeof NetworkArgsSchema>;
 
-export interface NetworkArgs {
+/** What a program passes; fields documented on the schema. */
+export interface NetworkArgs extends Omit<ArgsOf<z.input<typeof NetworkArgsSchema>>, "remote" | "name"> {
   readonly remote: RemoteLike;
+  /** The bridge's name in LXD (≤ 15 characters, a Linux interface name). @default the resource name */
   readonly name?: Input<string>;
-  readonly ipv4: Input<string>;
-  readonly nat?: Input<boolean>;
-  readonly dhcp?: Input<boolean>;
-  readonly config?: Input<Record<string, Input<string>>>;
 }
 
 export class Network extends CustomResource {
   declare readonly name: Output<string>;
   declare readonly ipv4: Output<string>;
+  /** Whether traffic leaving the bridge is masqueraded. */
+  declare readonly nat: Output<boolean>;
+  /** Whether the bridge hands out addresses by DHCP. */
+  declare readonly dhcp: Output<boolean>;
+  /** The bridge options drydock manages besides `ipv4`, `nat` and `dhcp`. */
+  declare readonly config: Output<Record<string, string>>;
 
   constructor(name: string, args: NetworkArgs, opts?: ResourceOptions) {
-    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, []);
+    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, ["nat", "dhcp", "config"]);
   }
 }

@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
+import type { ArgsOf } from "./args.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const PROFILE_TYPE = "drydock:lxd:Profile";
 
 export const ProfileArgsSchema = z.object({
   remote: RemoteEndpointSchema,
-  /** @default the resource name */
+  /** The profile's name in LXD. @default the resource name */
   name: LxdNameSchema,
   /** https://documentation.ubuntu.com/lxd/en/latest/reference/instance_options/ */
   config: ConfigMapSchema.default({}),
@@ -18,11 +19,11 @@ export const ProfileArgsSchema = z.object({
 
 export type ProfileInputs = z.infer<typeof ProfileArgsSchema>;
 
-export interface ProfileArgs {
+/** What a program passes; fields documented on the schema. */
+export interface ProfileArgs extends Omit<ArgsOf<z.input<typeof ProfileArgsSchema>>, "remote" | "name"> {
   readonly remote: RemoteLike;
+  /** The profile's name in LXD. @default the resource name */
   readonly name?: Input<string>;
-  readonly config?: Input<Record<string, Input<string>>>;
-  readonly devices?: Input<Record<string, Input<Record<string, Input<string>>>>>;
 }
 
 /** Updated in place: LXD applies profile changes to the instances using it. */

@@ -18,7 +18,9 @@ export const RemoteArgsSchema = z.object({
 export type RemoteInputs = z.infer<typeof RemoteArgsSchema>;
 
 export interface RemoteArgs {
+  /** The LXD server's SSH connection (an ssh.Host); its user must be allowed on the socket (group lxd). */
   readonly host: ConnectionLike;
+  /** The LXD API's unix socket on the server; the snap's is "/var/snap/lxd/common/lxd/unix.socket". @default "/var/lib/lxd/unix.socket" */
   readonly socket?: Input<string>;
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
+import type { ArgsOf } from "./args.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const STORAGE_POOL_TYPE = "drydock:lxd:StoragePool";
@@ -10,6 +11,7 @@ export const StoragePoolArgsSchema = z.object({
   remote: RemoteEndpointSchema,
   /** The pool's name in LXD. @default the resource name */
   name: LxdNameSchema,
+  /** The storage driver (https://documentation.ubuntu.com/lxd/en/latest/reference/storage_drivers/). Changing it replaces the pool. */
   driver: z.enum(["dir", "btrfs", "lvm", "zfs", "ceph", "cephfs", "cephobject"]),
   /** Driver options (`source`, `size`, …); changing one LXD cannot change replaces the pool. */
   config: ConfigMapSchema.default({}),
@@ -17,11 +19,11 @@ export const StoragePoolArgsSchema = z.object({
 
 export type StoragePoolInputs = z.infer<typeof StoragePoolArgsSchema>;
 
-export interface StoragePoolArgs {
+/** What a program passes; fields documented on the schema. */
+export interface StoragePoolArgs extends Omit<ArgsOf<z.input<typeof StoragePoolArgsSchema>>, "remote" | "name"> {
   readonly remote: RemoteLike;
+  /** The pool's name in LXD. @default the resource name */
   readonly name?: Input<string>;
-  readonly driver: Input<StoragePoolInputs["driver"]>;
-  readonly config?: Input<Record<string, Input<string>>>;
 }
 
 export class StoragePool extends CustomResource {

@@ -54,6 +54,7 @@ export interface CertificateArgs {
 }
 
 export class Certificate extends CustomResource {
+  declare readonly commonName: Output<string>;
   declare readonly certPem: Output<string>;
   /** Secret. */
   declare readonly keyPem: Output<string>;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
+import { FileModeSchema } from "../file-mode.js";
 import { ConnectionSchema } from "./connection.js";
 import { toConnection, type ConnectionLike } from "./target.js";
 
@@ -9,12 +10,13 @@ export const FILE_TYPE = "drydock:ssh:File";
 
 export const FileArgsSchema = z.object({
   connection: ConnectionSchema,
-  /** Absolute path on the host. */
-  path: z.string().regex(/^\/[^\0]*[^/]$/, "path must be an absolute file path"),
+  /** Absolute path on the host. Any character but a control character (newline, tab, …) works, quoted exactly. */
+  path: z.string()
+    .regex(/^\/.*[^/]$/s, "path must be an absolute file path")
+    .refine((p) => !/[\x00-\x1f\x7f]/.test(p), "path must not contain control characters (newline, tab, …)"),
   content: z.string(),
-  /** Octal permission bits. @default "0644" */
-  mode: z.string().regex(/^0?[0-7]{3}$/, 'mode must be octal permission bits such as "0644"').default("0644")
-    .transform((m) => m.padStart(4, "0")),
+  /** Octal permission bits. @default "0600" when `content` is secret, else "0644" */
+  mode: FileModeSchema,
   /** `user` or `user:group`. @default the login user */
   owner: z.string().regex(/^[a-z_][a-z0-9_.-]*(:[a-z_][a-z0-9_.-]*)?$/i, 'owner must be "user" or "user:group"').optional(),
   /** Write through sudo. @default false */
@@ -24,21 +26,29 @@ export const FileArgsSchema = z.object({
 export type FileInputs = z.infer<typeof FileArgsSchema>;
 
 export interface FileArgs {
+  /** The machine: an `ssh.Host`, an `lxd.Instance`, or a connection. */
   readonly connection: ConnectionLike;
+  /** Absolute path on the host; any character but a control character (newline, tab, …). */
   readonly path: Input<string>;
   readonly content: Input<string>;
+  /** Octal permission bits. @default "0600" when `content` is secret (a key, a `config.requireSecret`), else "0644" */
   readonly mode?: Input<string>;
+  /** `user` or `user:group`. @default the login user */
   readonly owner?: Input<string>;
+  /** Write through sudo. @default false */
   readonly sudo?: Input<boolean>;
 }
 
 /** Uploaded to a temp name, checked by sha256 on the host, then renamed into place. */
 export class File extends CustomResource {
   declare readonly path: Output<string>;
+  declare readonly content: Output<string>;
+  /** The mode it was written with (four octal digits). */
+  declare readonly mode: Output<string>;
   /** sha256 of the content, hex. */
   declare readonly sha256: Output<string>;
 
   constructor(name: string, args: FileArgs, opts?: ResourceOptions) {
-    super(FILE_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["sha256"]);
+    super(FILE_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["mode", "sha256"]);
   }
 }

@@ -2,7 +2,7 @@
 import { sha256Hex as sha256 } from "../../util/hash.js";
 import { readFile, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { checkWith, isUnknown, local, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, local, withFileMode, type ResourceProvider } from "./deps.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 
 type Inputs = local.FileInputs;
@@ -18,8 +18,8 @@ async function write(i: Inputs): Promise<Outputs> {
 }
 
 export const fileProvider: ResourceProvider<Inputs, Outputs> = {
-  async check(_olds, news) {
-    return checkWith(local.FileArgsSchema, news);
+  async check(_olds, news, ctx) {
+    return withFileMode(checkWith(local.FileArgsSchema, news), news, ctx);
   },
 
   idFor: (i) => resolve(i.path),

@@ -3,6 +3,7 @@ import type { CheckContext, CheckResult, RemoteEndpoint } from "./deps.js";
 import { serverOf } from "./deps.js";
 import { declared, type Kind } from "./claims.js";
 import type { LxdClient } from "./client.js";
+import type { ImageSource } from "./requests.js";
 
 /** Adds a failure when another resource of this pass already claims the same name on the same server. */
 export function claimCheck<I extends { remote: RemoteEndpoint; name: string }>(
@@ -34,12 +35,20 @@ const PATHS: Record<Exclude<Kind, "instance">, string> = {
  */
 export async function missingReference(client: LxdClient, server: string, kind: Exclude<Kind, "instance">, name: string): Promise<string | undefined> {
   if (declared(server, kind, name)) return undefined;
-  if (/^[0-9a-f]{12,64}$/.test(name) && kind === "image-alias") {
-    return (await client.find(`/1.0/images/${name}`)) ? undefined : `image ${name} is not on the LXD server`;
-  }
-  const found = await client.find(`${PATHS[kind]}${encodeURIComponent(name)}`);
+  const found = kind === "image-alias" ? await imageSource(client, name) : await client.find(`${PATHS[kind]}${encodeURIComponent(name)}`);
   if (found || declared(server, kind, name)) return undefined;
   return `${kind.replace("-alias", "")} "${name}" does not exist on the LXD server (${server}) and no resource of this program declares it`;
+}
+
+/**
+ * How the server knows `image`: an alias that exists wins, even one that
+ * looks like hex; otherwise a hex name is a fingerprint (or its prefix) when
+ * such an image exists. Undefined when it is neither.
+ */
+export async function imageSource(client: Pick<LxdClient, "find">, image: string): Promise<ImageSource | undefined> {
+  if (await client.find(`/1.0/images/aliases/${encodeURIComponent(image)}`)) return { alias: image };
+  if (/^[0-9a-f]{12,64}$/.test(image) && await client.find(`/1.0/images/${image}`)) return { fingerprint: image };
+  return undefined;
 }
 
 /** The resource moves to another server; false while the new endpoint is unknown in a plan (decided at apply time). */

@@ -5,7 +5,7 @@
  */
 import { CREDENTIALS } from "../../transport/types.js";
 import { claim } from "./claims.js";
-import { claimCheck, isKnownEndpoint, missingReference, movedServer } from "./check.js";
+import { claimCheck, imageSource, isKnownEndpoint, missingReference, movedServer } from "./check.js";
 import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import type { LxdClient } from "./client.js";
 import type { Connection } from "../ssh/deps.js";
@@ -137,7 +137,9 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
     async create(i, ctx) {
       const c = clientFor(connect, i.remote, (m) => ctx.log(m));
       ctx.log(`creating ${i.type} ${i.name} from ${i.image}`);
-      await c.request("POST", "/1.0/instances", instanceCreateBody(i), { waitSeconds: Math.max(i.readyTimeout, 300) });
+      // An image that is neither an alias nor a fingerprint is left to LXD to refuse, by name.
+      const image = (await imageSource(c, i.image)) ?? { alias: i.image };
+      await c.request("POST", "/1.0/instances", instanceCreateBody(i, image), { waitSeconds: Math.max(i.readyTimeout, 300) });
       try {
         if (i.authorizedKeys.length) {
           await c.mkdir(i.name, "/root/.ssh", "0700");

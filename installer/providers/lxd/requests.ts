@@ -22,13 +22,15 @@ export function instanceDevices(i: Instance): Record<string, Record<string, stri
   return d;
 }
 
+/** How an instance names its image to LXD (check.ts's imageSource decides). */
+export type ImageSource = { readonly alias: string } | { readonly fingerprint: string };
+
 /** POST /1.0/instances */
-export function instanceCreateBody(i: Instance): Record<string, unknown> {
-  const fingerprint = /^[0-9a-f]{12,64}$/.test(i.image);
+export function instanceCreateBody(i: Instance, image: ImageSource): Record<string, unknown> {
   return {
     name: i.name,
     type: i.type,
-    source: { type: "image", ...(fingerprint ? { fingerprint: i.image } : { alias: i.image }) },
+    source: { type: "image", ...image },
     profiles: i.profiles,
     config: instanceConfig(i),
     devices: instanceDevices(i),

@@ -1,9 +1,10 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
 import { sha256Hex as sha256 } from "../../util/hash.js";
 import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from "./deps.js";
-import { propertyEqualsPlain } from "../local/deps.js";
+import { propertyEqualsPlain, withFileMode } from "../local/deps.js";
 import { machineOf, sameMachine } from "./identity.js";
 import { run, shellQuote } from "../../transport/types.js";
+import { statScript } from "../../transport/ssh/install.js";
 
 type Inputs = ssh.FileInputs;
 interface Outputs extends Inputs {
@@ -22,8 +23,8 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     // The checksum follows the content's secrecy, not the connection's credentials.
     secretOutputs: (secretInputs) => (secretInputs.includes("content") ? ["sha256"] : []),
 
-    async check(_olds, news) {
-      return checkWith(ssh.FileArgsSchema, news);
+    async check(_olds, news, ctx) {
+      return withFileMode(checkWith(ssh.FileArgsSchema, news), news, ctx);
     },
 
     idFor: (i) => `${machineOf(i.connection)}${i.path}`,
@@ -44,13 +45,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
 
     async read(id, props, inputs) {
       const t = connect(inputs.connection);
-      const q = shellQuote(inputs.path);
-      const r = await t.exec([
-        `[ -e ${q} ] || exit 44`,
-        `sum=$(sha256sum -- ${q}) || exit 45`,
-        `st=$(stat -c '%a %U:%G' -- ${q}) || exit 45`,
-        `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,
-      ].join("\n"), { sudo: inputs.sudo, timeoutMs: 60_000 });
+      const r = await t.exec(statScript(inputs.path), { sudo: inputs.sudo, timeoutMs: 60_000 });
       if (r.code === 44) return undefined;
       if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path}: ${r.stderr.trim()}`);
       const [sum = "", st = ""] = r.stdout.trim().split("\n");

@@ -5,6 +5,7 @@ import type { Client, ConnectConfig } from "ssh2";
 import { describeConnection, type Connection } from "../../../sdk/ssh/connection.js";
 import { TransportError } from "../types.js";
 import { hostKeyAlgorithms, parsePin, fingerprintOfBlob } from "./fingerprint.js";
+import { hostKeyRefusal, rememberHostKey, seenHostKey } from "./host-key.js";
 
 let ssh2: typeof import("ssh2") | undefined;
 async function loadSsh2(): Promise<typeof import("ssh2")> {
@@ -84,16 +85,12 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
       ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
       hostVerifier: (key: Buffer) => {
         presented = fingerprintOfBlob(key);
-        if (pins.some((p) => p.fingerprint === presented)) return true;
-        if (pins.length === 0 && c.trustOnFirstUse) return true;
+        if (pins.some((p) => p.fingerprint === presented) || (pins.length === 0 && c.trustOnFirstUse)) {
+          rememberHostKey(c, presented);
+          return true;
+        }
         const n = key.length >= 4 ? key.readUInt32BE(0) : 0;
-        const type = key.subarray(4, 4 + n).toString();
-        const typeHint = pins.every((p) => !p.type)
-          ? `; if you pinned the fingerprint of another key type than ${type}, pin that key's public key line instead`
-          : "";
-        refused = pins.length === 0
-          ? `unknown host key ${presented} (${type}): refusing to connect (pin it with hostKey, or set trustOnFirstUse: true)`
-          : `HOST KEY CHANGED: expected ${pins.map((p) => p.fingerprint).join(" or ")}, got ${presented} (${type}); refusing to connect (if the host was rebuilt, update its pinned hostKey${typeHint})`;
+        refused = hostKeyRefusal(presented, key.subarray(4, 4 + n).toString(), pins, seenHostKey(c));
         return false;
       },
     });

@@ -17,12 +17,30 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SENTINELS = "# drydock: not the password\n".repeat(5);
 
 /**
+ * Kills the script's whole process group once it has run `seconds`: closing
+ * the channel when the caller gives up does not stop it (sshd ignores
+ * signal requests or does not pass them on, and no pty means no SIGHUP).
+ * sshd starts the command in a session of its own, so group 0 is the script
+ * and what it started, never the login. Forked twice, so the script's `wait`
+ * does not wait for it; it checks every second that the script still runs and
+ * leaves as soon as it does not.
+ */
+export function watchdog(seconds: number): string {
+  const n = Math.max(1, Math.ceil(seconds));
+  return `dd_main=$$; ( ( dd_i=0; while [ "$dd_i" -lt ${n} ]; do sleep 1; kill -0 "$dd_main" 2>/dev/null || exit 0; dd_i=$((dd_i + 1)); done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & )`;
+}
+
+/**
  * The script is one `{ … }` group: the shell parses all of it before running
  * any of it, and stdin is /dev/null from the first line, so a command that
- * reads stdin cannot eat the rest of the script.
+ * reads stdin cannot eat the rest of the script. With `limitSeconds` a
+ * watchdog ends it on the host when the caller's timeout ends it here.
  */
-export function buildInvocation(host: string, script: string, env: Readonly<Record<string, string>> = {}, sudo: SudoMode = "none", password?: string): Invocation {
-  const lines = ["{", "exec </dev/null"];
+export function buildInvocation(
+  host: string, script: string, env: Readonly<Record<string, string>> = {}, sudo: SudoMode = "none", password?: string, limitSeconds?: number,
+): Invocation {
+  const limited = limitSeconds !== undefined && Number.isFinite(limitSeconds) && limitSeconds > 0;
+  const lines = ["{", "exec </dev/null", ...(limited ? [watchdog(limitSeconds)] : [])];
   for (const [k, v] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
     if (!ENV_NAME.test(k)) throw new TransportError(host, `env: "${k}" is not a valid variable name`);
     lines.push(`export ${k}=${shellQuote(v)}`);

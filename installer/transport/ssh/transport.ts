@@ -12,6 +12,7 @@ import { isRetryable } from "./connect.js";
 import { runOnChannel, type ChannelRun } from "./channel.js";
 import type { HostPool } from "./pool.js";
 import { buildInvocation, type SudoMode } from "./script.js";
+import { checkedUpload, installScript, statScript } from "./install.js";
 
 const DEFAULT_TIMEOUT = 600_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -76,11 +77,13 @@ export class SshTransport implements Transport {
   async exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
     const mode: SudoMode = o.sudo ? await this.sudo() : "none";
     const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
-    const inv = buildInvocation(this.name, command, o.env, mode, pw);
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT;
+    // The host stops the script a moment after this side gives up on it.
+    const inv = buildInvocation(this.name, command, o.env, mode, pw, timeoutMs / 1000 + 1);
     const secrets = o.secrets ?? [];
     const display = this.mask(command, secrets);
     try {
-      const r = await this.channel(inv.command, inv.stdin, { ...o, display });
+      const r = await this.channel(inv.command, inv.stdin, { ...o, timeoutMs, display });
       return { code: r.code, stdout: r.stdout.toString(), stderr: this.mask(r.stderr.toString(), secrets) };
     } catch (e) {
       if (e instanceof TransportError) throw new TransportError(this.name, this.mask(e.message.replace(`${this.name}: `, ""), secrets), e.detail, { cause: e.cause });
@@ -115,7 +118,7 @@ export class SshTransport implements Transport {
     const mode: SudoMode = o.sudo ? await this.sudo() : "none";
     const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
     const p = shellQuote(path);
-    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw);
+    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw, 301);
     const r = await this.channel(inv.command, inv.stdin, { display: `read ${path}`, retrySafe: true, timeoutMs: 300_000 });
     if (r.code === 44) return undefined;
     if (r.code !== 0) throw new TransportError(this.name, `cannot read ${path} (exit ${r.code}): ${r.stderr.toString().trim()}`);
@@ -131,16 +134,9 @@ export class SshTransport implements Transport {
   async upload(content: Buffer | string, path: string, o: UploadOptions = {}): Promise<UploadResult> {
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const mode = (o.mode ?? "0644").padStart(4, "0");
-    if (!/^[0-7]{4}$/.test(mode)) throw new TransportError(this.name, `upload ${path}: mode "${o.mode}" is not octal permission bits`);
-    if (!path.startsWith("/")) throw new TransportError(this.name, `upload: path "${path}" must be absolute`);
-    const q = shellQuote(path);
-    const owner = o.owner ? shellQuote(o.owner) : undefined;
+    const mode = checkedUpload(this.name, path, o.mode);
 
-    const probe = await this.exec(
-      `[ -f ${q} ] && sha256sum -- ${q} | cut -d' ' -f1 && stat -c '%a %U:%G' -- ${q}`,
-      { sudo: o.sudo, timeoutMs: 60_000, signal: o.signal },
-    );
+    const probe = await this.exec(statScript(path), { sudo: o.sudo, timeoutMs: 60_000, signal: o.signal });
     if (probe.code === 0) {
       const [sum, st] = probe.stdout.trim().split("\n");
       const [m, ug] = (st ?? "").split(" ");
@@ -151,7 +147,7 @@ export class SshTransport implements Transport {
     // However long a transfer ran, a cut-off one is retried: up to 5 attempts.
     for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 2000)) {
       try {
-        await this.transferAndInstall(bytes, path, sha256, mode, owner, o);
+        await this.transferAndInstall(bytes, path, sha256, mode, o);
         return { changed: true, sha256 };
       } catch (e) {
         if (!isRetryable(e) || attempt >= 5) throw e;
@@ -161,7 +157,7 @@ export class SshTransport implements Transport {
     }
   }
 
-  private async transferAndInstall(bytes: Buffer, path: string, sha256: string, mode: string, owner: string | undefined, o: UploadOptions): Promise<void> {
+  private async transferAndInstall(bytes: Buffer, path: string, sha256: string, mode: string, o: UploadOptions): Promise<void> {
     const tmp = `/tmp/.drydock-upload-${randomBytes(8).toString("hex")}`;
     let sent: ChannelRun;
     try {
@@ -175,21 +171,7 @@ export class SshTransport implements Transport {
       throw e;
     }
     if (sent.code !== 0) throw new TransportError(this.name, `upload ${path}: writing a temp file failed: ${sent.stderr.toString().trim()}`);
-    const q = shellQuote(path);
-    const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-    const part = shellQuote(`${dir}/.${path.slice(path.lastIndexOf("/") + 1)}.drydock-${randomBytes(4).toString("hex")}`);
-    const script = [
-      "set -e",
-      `trap 'rm -f ${tmp} ${part}' EXIT`,
-      `got=$(sha256sum ${tmp} | cut -d' ' -f1)`,
-      `[ "$got" = ${sha256} ] || { echo "checksum mismatch after transfer: expected ${sha256}, got $got" >&2; exit 3; }`,
-      `mkdir -p -- ${shellQuote(dir)}`,
-      `cp -- ${tmp} ${part}`,
-      `chmod ${mode} ${part}`,
-      ...(owner ? [`chown ${owner} ${part}`] : []),
-      `sync ${part} 2>/dev/null || true`,
-      `mv -f -T -- ${part} ${q}`,
-    ].join("\n");
+    const script = installScript({ tmp, path, nonce: randomBytes(4).toString("hex"), sha256, mode, ...(o.owner ? { owner: o.owner } : {}) });
     const r = await this.exec(script, { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
     if (r.code !== 0) {
       throw new TransportError(this.name, `upload ${path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });

@@ -71,6 +71,27 @@ describeLab("SSH transport on the lab", (lab) => {
     await expect(without.exec("id -u", { sudo: true })).rejects.toThrow(/sudo needs a password here; give the host sudo: \{ password \}/);
   });
 
+  it("a command that timed out is stopped on the host too, with or without sudo", async () => {
+    const tag = String(Date.now() % 100_000).padStart(5, "0");
+    const marker = (n: number): string => `/tmp/dd-tr-timeout-${tag}-${n}`;
+    const plain = sshTransport(labConnection(lab));
+    const sudo = sshTransport({ ...labConnection(lab), user: lab.pwUser, sudo: { password: lab.pwPassword } });
+    const started = Date.now();
+    try {
+      await Promise.all([
+        expect(plain.exec(`sleep 9.${tag}1; touch ${marker(1)}`, { timeoutMs: 2_000 })).rejects.toThrow(/timed out after 2 s/),
+        expect(sudo.exec(`sleep 9.${tag}2; touch ${marker(2)}`, { timeoutMs: 2_000, sudo: true })).rejects.toThrow(/timed out after 2 s/),
+      ]);
+      // The host ends each script a second after this side gave up (the lab's sshd runs on this machine).
+      await sleep(Math.max(0, 7_000 - (Date.now() - started)));
+      expect((await execa("ps", ["-eo", "args"])).stdout).not.toContain(`sleep 9.${tag}`);
+      await sleep(Math.max(0, 11_000 - (Date.now() - started)));
+      expect([existsSync(marker(1)), existsSync(marker(2))]).toEqual([false, false]);
+    } finally {
+      for (const n of [1, 2]) rmSync(marker(n), { force: true });
+    }
+  }, 30_000);
+
   it("logs in with a password", async () => {
     const c: Connection = { host: lab.host, port: lab.port, user: lab.pwUser, password: lab.pwPassword, hostKeys: [lab.hostKey] };
     expect((await sshTransport(c).exec("whoami")).stdout.trim()).toBe(lab.pwUser);
@@ -104,7 +125,8 @@ describeLab("SSH transport on the lab", (lab) => {
     await expect(unknown.exec("true")).rejects.toThrow(/unknown host key SHA256:\S+ \(ssh-ed25519\): refusing to connect/);
     const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     const wrong = sshTransport({ ...labConnection(lab), hostKeys: [other] });
-    await expect(wrong.exec("true")).rejects.toThrow(`HOST KEY CHANGED: expected ${other}, got ${lab.hostKey}`);
+    // A key that misses the pin has not "changed": this run saw the lab verify with the very same key.
+    await expect(wrong.exec("true")).rejects.toThrow(`host key ${lab.hostKey} (ssh-ed25519) does not match the pinned key ${other}`);
     const tofu = sshTransport({ ...labConnection(lab), hostKeys: [], trustOnFirstUse: true });
     expect(await tofu.hostKey()).toBe(lab.hostKey);
   });
@@ -121,6 +143,27 @@ describeLab("SSH transport on the lab", (lab) => {
     expect((await t.upload(data, "/opt/dd/blob.bin", { mode: "0600" })).changed).toBe(true);
     expect((await t.readFile("/opt/dd/blob.bin"))!.equals(data)).toBe(true);
     expect(await t.readFile("/opt/dd/nothing-here")).toBeUndefined();
+  });
+
+  it("uploads to a path with spaces, quotes, $, ; and a leading -, as the user and through sudo, running nothing else", async () => {
+    const c: Connection = { ...labConnection(lab), user: lab.pwUser, sudo: { password: lab.pwPassword } };
+    const t = sshTransport(c);
+    const home = (await t.exec("printf %s \"$HOME\"")).stdout;
+    const dir = `${home}/dd-tr-paths-${randomBytes(4).toString("hex")}`;
+    const name = `it's a "$HOME" x EXIT;touch PWNED;#y`;
+    try {
+      for (const [i, sudo] of [[1, false], [2, true]] as const) {
+        const path = `${dir}/${i}/${name}/-n`;
+        expect((await t.upload(`hello ${i}\n`, path, { mode: "0640", sudo })).changed).toBe(true);
+        expect((await t.upload(`hello ${i}\n`, path, { mode: "0640", sudo })).changed).toBe(false);
+        const r = await t.exec(`cd ${dir}/${i} && find . -mindepth 1 | sort && cat -- */-n && stat -c %a -- */-n`, { sudo: true });
+        expect(r.stdout.split("\n")).toEqual([`./${name}`, `./${name}/-n`, `hello ${i}`, "640", ""]);
+      }
+      // The commands run in the login's home: a canary would be there (or in the target's directory).
+      expect((await t.exec(`find ${home} -name PWNED`, { sudo: true })).stdout).toBe("");
+    } finally {
+      await t.exec(`rm -rf -- ${dir}`, { sudo: true });
+    }
   });
 
   it("an upload whose sshd is killed midway is retried and verified; no half-written file is ever in place", async () => {
@@ -170,6 +213,6 @@ describeLab("SSH transport on the lab", (lab) => {
     closeTransports();
     await lxc("exec", name, "--", "sh", "-c", "rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh");
     const err = await sshTransport(node).exec("true").then(() => undefined, (e: Error) => e);
-    expect(err?.message).toMatch(/HOST KEY CHANGED: expected SHA256:\S+, got SHA256:\S+ \(ssh-ed25519\); refusing to connect/);
+    expect(err?.message).toMatch(/HOST KEY CHANGED: it was SHA256:\S+ earlier in this run, now SHA256:\S+ \(ssh-ed25519\); pinned SHA256:\S+; refusing to connect/);
   }, 60_000);
 });

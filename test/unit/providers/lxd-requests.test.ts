@@ -19,7 +19,7 @@ describe("LXD request bodies", () => {
     const body = instanceCreateBody(instance({
       limits: { cpu: 2, memory: "1GiB" }, rootDisk: { pool: "fast", size: "4GiB" }, networks: ["br0", "br1"],
       config: { "security.nesting": "true" }, authorizedKeys: ["ssh-ed25519 AAAAC3Nza k"],
-    }));
+    }), { alias: "debian-12" });
     expect(body).toEqual({
       name: "node-1", type: "container",
       source: { type: "image", alias: "debian-12" },
@@ -33,8 +33,8 @@ describe("LXD request bodies", () => {
     });
   });
 
-  it("uses a fingerprint as a fingerprint, not an alias", () => {
-    expect(instanceCreateBody(instance({ image: "a1b2c3d4e5f6a7b8" })).source).toEqual({ type: "image", fingerprint: "a1b2c3d4e5f6a7b8" });
+  it("names the image by fingerprint when told so", () => {
+    expect(instanceCreateBody(instance({ image: "a1b2c3d4e5f6a7b8" }), { fingerprint: "a1b2c3d4e5f6a7b8" }).source).toEqual({ type: "image", fingerprint: "a1b2c3d4e5f6a7b8" });
   });
 
   it("on update drops keys drydock no longer wants and keeps LXD's own", () => {

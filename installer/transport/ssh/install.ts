@@ -1,0 +1,81 @@
+/**
+ * The script that moves an uploaded temp file into place. Every value from
+ * outside (paths, owner) is assigned to a variable once, quoted, and only ever
+ * used as `"$var"` after `--`: a path is data, never shell code.
+ */
+import { TransportError, shellQuote } from "../types.js";
+
+export interface InstallPlan {
+  /** The temp file the bytes were streamed to. */
+  readonly tmp: string;
+  /** The absolute target path. */
+  readonly path: string;
+  /** Random suffix of the sibling the file is prepared in before the rename. */
+  readonly nonce: string;
+  readonly sha256: string;
+  /** Four octal digits. */
+  readonly mode: string;
+  readonly owner?: string;
+}
+
+/**
+ * Why `path` cannot be uploaded to, or undefined. Control characters (a
+ * newline above all) would be quoted safely, but break every line-based tool
+ * and log that shows the path back: refused rather than half-supported.
+ */
+export function uploadPathProblem(path: string): string | undefined {
+  if (!path.startsWith("/")) return "must be absolute";
+  if (/[\x00-\x1f\x7f]/.test(path)) return "must not contain control characters (newline, tab, …)";
+  if (path.endsWith("/")) return "must name a file, not end with /";
+  return undefined;
+}
+
+/** The upload's mode as four octal digits; throws naming the host when the path or mode cannot be used. */
+export function checkedUpload(host: string, path: string, mode = "0644"): string {
+  const m = mode.padStart(4, "0");
+  if (!/^[0-7]{4}$/.test(m)) throw new TransportError(host, `upload ${path}: mode "${mode}" is not octal permission bits`);
+  const bad = uploadPathProblem(path);
+  if (bad) throw new TransportError(host, `upload: path ${JSON.stringify(path)} ${bad}`);
+  return m;
+}
+
+/** Builds the install script for a path `uploadPathProblem` accepts. */
+export function installScript(p: InstallPlan): string {
+  if (!/^[0-7]{4}$/.test(p.mode)) throw new Error(`mode "${p.mode}" is not octal permission bits`);
+  if (!/^[0-9a-f]{64}$/.test(p.sha256)) throw new Error(`"${p.sha256}" is not a sha256`);
+  const cut = p.path.lastIndexOf("/");
+  const dir = p.path.slice(0, cut) || "/";
+  const part = `${dir === "/" ? "" : dir}/.${p.path.slice(cut + 1)}.drydock-${p.nonce}`;
+  return [
+    "set -e",
+    `tmp=${shellQuote(p.tmp)}`,
+    `part=${shellQuote(part)}`,
+    `dir=${shellQuote(dir)}`,
+    `dst=${shellQuote(p.path)}`,
+    ...(p.owner ? [`owner=${shellQuote(p.owner)}`] : []),
+    `trap 'rm -f -- "$tmp" "$part"' EXIT`,
+    // From stdin: sha256sum escapes a file name it prints, so the hash is read without one.
+    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
+    `[ "$got" = ${p.sha256} ] || { echo "checksum mismatch after transfer: expected ${p.sha256}, got $got" >&2; exit 3; }`,
+    `mkdir -p -- "$dir"`,
+    `cp -- "$tmp" "$part"`,
+    `chmod ${p.mode} -- "$part"`,
+    ...(p.owner ? [`chown -- "$owner" "$part"`] : []),
+    `sync -- "$part" 2>/dev/null || true`,
+    `mv -f -T -- "$part" "$dst"`,
+  ].join("\n");
+}
+
+/**
+ * Prints the sha256 and `mode user:group` of the file at `path`, one a line;
+ * exits 44 when nothing is there and 45 when it cannot be read.
+ */
+export function statScript(path: string): string {
+  return [
+    `f=${shellQuote(path)}`,
+    `[ -e "$f" ] || exit 44`,
+    `sum=$(sha256sum < "$f") || exit 45`,
+    `st=$(stat -c '%a %U:%G' -- "$f") || exit 45`,
+    `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,
+  ].join("\n");
+}

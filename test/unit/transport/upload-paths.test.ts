@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { localHost } from "./local-host.js";
+
+/** Every path under `dir`, relative, sorted (dot files too). */
+function tree(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? [`${relative(base, p)}/`, ...tree(p, base)] : [relative(base, p)];
+  }).sort();
+}
+
+// Each name is one or more path components below a fresh temp dir; the shell runs with that dir as its cwd, so an injected `touch PWNED` would land there.
+const AWKWARD = [
+  "with space/file name.txt",
+  `it's "quoted".conf`,
+  "'",
+  "$HOME and $(touch PWNED) and `touch PWNED`",
+  "x EXIT;touch${IFS}PWNED;#y",
+  "a;touch PWNED|b&c>d<e",
+  "-rf/-n",
+  "glob*?[a]",
+  "back\\slash",
+  "ünï cödé ✓",
+];
+
+const canSudo = spawnSync("sudo", ["-n", "true"]).status === 0;
+if (!canSudo) console.warn("skipping the sudo half of the upload path tests: sudo -n does not work for this user");
+
+describe("uploads to awkward paths run the real install script", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  for (const sudo of [false, true]) {
+    for (const name of AWKWARD) {
+      it.skipIf(sudo && !canSudo)(`${sudo ? "sudo -n sh -s" : "sh -s"}: ${name}`, async () => {
+        const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
+        dirs.push(dir);
+        const { transport, commands } = localHost(dir);
+        const path = join(dir, name);
+        const content = `content of ${name}\n`;
+
+        const r = await transport.upload(content, path, { mode: "0640", sudo });
+        expect(r.changed).toBe(true);
+        expect(readFileSync(path, "utf8")).toBe(content);
+        expect(statSync(path).mode & 0o777).toBe(0o640);
+        const parents = name.split("/").slice(0, -1).map((_, i, a) => `${a.slice(0, i + 1).join("/")}/`);
+        expect(tree(dir)).toEqual([...parents, name].sort());
+        if (sudo) expect(commands).toContain("sudo -n -- sh -s");
+
+        // The probe reads the same path back: a second upload changes nothing.
+        expect((await transport.upload(content, path, { mode: "0640", sudo })).changed).toBe(false);
+      });
+    }
+  }
+
+  it("refuses a path with a newline or another control character before running anything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
+    dirs.push(dir);
+    const { transport, commands } = localHost(dir);
+    await expect(transport.upload("x", join(dir, "a\ntouch PWNED"), {})).rejects.toThrow(/path ".*a\\ntouch PWNED" must not contain control characters/);
+    await expect(transport.upload("x", join(dir, "tab\there"), {})).rejects.toThrow(/control characters/);
+    expect(commands).toEqual([]);
+    expect(tree(dir)).toEqual([]);
+  });
+});
