@@ -44,14 +44,18 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     async read(id, props, inputs) {
       const t = connect(inputs.connection);
       const q = shellQuote(inputs.path);
+      // Gone only when the host says "no such file": a folder the user may not enter is an error, not an absence.
       const r = await t.exec([
-        `[ -e ${q} ] || exit 44`,
+        `if ! err=$(LC_ALL=C stat -c %n -- ${q} 2>&1 >/dev/null); then`,
+        `  case "$err" in *": No such file or directory"|*": Not a directory") exit 44;; esac`,
+        `  printf '%s\\n' "$err" >&2; exit 45`,
+        "fi",
         `sum=$(sha256sum -- ${q}) || exit 45`,
         `st=$(stat -c '%a %U:%G' -- ${q}) || exit 45`,
         `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,
       ].join("\n"), { sudo: inputs.sudo, timeoutMs: 60_000 });
       if (r.code === 44) return undefined;
-      if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path}: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path} (exit ${r.code}): ${r.stderr.trim()}`);
       const [sum = "", st = ""] = r.stdout.trim().split("\n");
       const [m = "", owner = ""] = st.split(" ");
       const mode = m.padStart(4, "0");
