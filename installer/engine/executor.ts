@@ -168,7 +168,7 @@ export class Executor {
     const inputs = revealMap(spec.inputs);
     const pending: PendingOperation = {
       op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
-      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs), parent: spec.parent, dependencies: spec.dependencies,
     };
     const r = await this.run(op, spec.urn, spec.type, { diffs: spec.diffs, replaces: spec.replaces, note: spec.note }, spec.timeouts.create, pending, (ctx) =>
       provider.create(inputs, ctx),
