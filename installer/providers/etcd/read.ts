@@ -73,6 +73,10 @@ export async function readMembers(connect: Connector, inputs: Inputs, props: Par
   // A member not started yet has no name in the list: its peer URL says who it is.
   const entry = (m: Member): Listed | undefined => listed.find((l) => l.name === m.name || l.peerUrls.split(",").includes(peerUrl(m, inputs)));
   const members = all.filter((m) => entry(m));
+  if (!members.length) {
+    // Not an absence: etcd is there, but not as any member drydock knows (rebuilt by hand?).
+    throw new Error(`etcd cluster "${inputs.clusterName}": etcd on ${present.map((m) => m.name).join(", ")} lists none of the members drydock knows (${listed.map((l) => l.name || l.peerUrls).join(", ") || "an empty list"}); it is kept as it was`);
+  }
   const known = new Set(members.map((m) => entry(m)!.id));
   for (const l of listed.filter((x) => !known.has(x.id))) {
     ctx.log(`etcd lists a member drydock does not know: ${l.name || "(not started)"} ${l.id} at ${l.peerUrls}`);

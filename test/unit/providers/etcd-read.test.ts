@@ -79,6 +79,11 @@ describe("etcd.Cluster read", () => {
     expect(logs.join("\n")).toMatch(/etcd lists a member drydock does not know: stranger f6 at https:\/\/10\.9\.9\.99:2380/);
   });
 
+  it("is an error, not an empty cluster, when etcd lists none of the members drydock knows", async () => {
+    const w = world([14], [line("g7", 98, "other")]);
+    await expect(read(() => "answers", w, inputsWith(14))).rejects.toThrow(/etcd cluster "main": etcd on m14 lists none of the members drydock knows \(other\); it is kept as it was/);
+  });
+
   it("is an error when no machine that has etcd gives its member list", async () => {
     const w: World = { ...world([13], []), exec: (_h, cmd) => (/etcdctl member list/.test(cmd) ? { code: 1, stdout: "", stderr: "context deadline exceeded" } : undefined) };
     await expect(read(() => "answers", w, inputsWith(13))).rejects.toThrow(/etcd cluster "main": cannot read the member list .*\nops@10\.9\.9\.13: etcdctl member list failed: context deadline exceeded/);
