@@ -4,12 +4,11 @@
  * cannot be asked is an error, never an absence. Its members are the ones
  * etcd lists, not a filter of the inputs it was read with.
  */
-import type { Transport } from "../../transport/types.js";
+import { shellQuote, type Transport } from "../../transport/types.js";
 import { type Connector, machineOf, type ProviderContext } from "./deps.js";
 import { memberList, type Listed } from "./members.js";
 import { peerUrl, type Inputs, type Member } from "./plan.js";
 import { UNIT } from "./remote.js";
-import { shellQuote } from "../../transport/types.js";
 
 /** What a member's machine says about etcd on it. */
 type Found = "present" | "absent";
@@ -70,20 +69,25 @@ export async function readMembers(connect: Connector, inputs: Inputs, props: Par
   const listed = await listFrom(present, connect, ctx).catch((e: Error) => {
     throw new Error(`etcd cluster "${inputs.clusterName}": ${e.message}`);
   });
-  // A member not started yet has no name in the list: its peer URL says who it is.
-  const entry = (m: Member): Listed | undefined => listed.find((l) => l.name === m.name || l.peerUrls.split(",").includes(peerUrl(m, inputs)));
-  const members = all.filter((m) => entry(m));
+  // Each listed member is matched to one known member: by peer URL first (a member that moved keeps
+  // its name), then by name. A member not started yet has no name in the list.
+  const matched = new Map<Member, Listed>();
+  for (const l of listed) {
+    const urls = l.peerUrls.split(",");
+    const free = all.filter((c) => !matched.has(c));
+    const m = free.find((c) => urls.includes(peerUrl(c, inputs))) ?? free.find((c) => l.name !== "" && c.name === l.name);
+    if (m) matched.set(m, l);
+  }
+  const members = all.filter((m) => matched.has(m));
   if (!members.length) {
     // Not an absence: etcd is there, but not as any member drydock knows (rebuilt by hand?).
     throw new Error(`etcd cluster "${inputs.clusterName}": etcd on ${present.map((m) => m.name).join(", ")} lists none of the members drydock knows (${listed.map((l) => l.name || l.peerUrls).join(", ") || "an empty list"}); it is kept as it was`);
   }
-  const known = new Set(members.map((m) => entry(m)!.id));
-  for (const l of listed.filter((x) => !known.has(x.id))) {
-    ctx.log(`etcd lists a member drydock does not know: ${l.name || "(not started)"} ${l.id} at ${l.peerUrls}`);
-  }
+  const strangers = listed.filter((l) => ![...matched.values()].includes(l));
+  for (const l of strangers) ctx.log(`etcd lists a member drydock does not know: ${l.name || "(not started)"} ${l.id} at ${l.peerUrls}`);
   const memberIds = Object.fromEntries([
-    ...members.map((m) => [m.name, entry(m)!.id]),
-    ...listed.filter((x) => !known.has(x.id)).map((l) => [l.name || l.peerUrls, l.id]),
+    ...members.map((m) => [m.name, matched.get(m)!.id]),
+    ...strangers.map((l) => [l.name || l.peerUrls, l.id]),
   ]);
   return { members, memberIds };
 }

@@ -79,6 +79,15 @@ describe("etcd.Cluster read", () => {
     expect(logs.join("\n")).toMatch(/etcd lists a member drydock does not know: stranger f6 at https:\/\/10\.9\.9\.99:2380/);
   });
 
+  it("knows a member that moved (same name, new machine) by its peer URL, and keeps only where it is now", async () => {
+    const moved = { ...member(16), name: "m15" };
+    const inputs = { ...inputsWith(15), members: [moved] };
+    const w = world([15, 16], [line("h8", 16, "m15")]);
+    const r = await read(() => "answers", w, inputs, inputsWith(15));
+    expect(r!.inputs.members).toEqual([moved]);
+    expect(r!.props.memberIds).toEqual({ m15: "h8" });
+  });
+
   it("is an error, not an empty cluster, when etcd lists none of the members drydock knows", async () => {
     const w = world([14], [line("g7", 98, "other")]);
     await expect(read(() => "answers", w, inputsWith(14))).rejects.toThrow(/etcd cluster "main": etcd on m14 lists none of the members drydock knows \(other\); it is kept as it was/);
