@@ -31,7 +31,7 @@ export async function reconcilePending(
       await reconcileOne(state, registry, p, warn);
       state.pending.delete(key);
     } catch (e) {
-      failures.push(readFailure(p.urn, `reading back an interrupted ${p.op}`, e, redactor, "it stays pending for the next run, and nothing else was changed"));
+      failures.push(readFailure(p.urn, `reading back an interrupted ${p.op}`, e, redactor, "it stays pending for the next run"));
     }
   }
   return count;
