@@ -98,7 +98,12 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
    * failed part-way but left something real, throw a `PartialResultError`.
    */
   create(inputs: I, ctx: ProviderContext): Promise<CreateResult<O>>;
-  /** Reads the real thing back; `undefined` means it is gone. */
+  /**
+   * Reads the real thing back. `undefined` means it is gone, and is returned
+   * only on positive evidence (the host answered and the thing is absent);
+   * an unreachable host, a sudo failure or a timeout must throw, naming the
+   * host, and the engine then keeps the resource in state as it was.
+   */
   read?(id: string, props: O, inputs: I, ctx: ProviderContext): Promise<ReadResult<O> | undefined>;
   /** Changes the thing in place; `olds` may be what a part-way create or update left (see `PartialResultError`). */
   update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;

@@ -199,7 +199,7 @@ export class Executor {
     const inputs = revealMap(spec.inputs);
     const pending: PendingOperation = {
       op: "create", urn: spec.urn, type: spec.type, id: provider.idFor?.(inputs), inputs: spec.inputs,
-      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs),
+      additionalSecretOutputs: nonEmpty(spec.additionalSecretOutputs), parent: spec.parent, dependencies: spec.dependencies,
     };
     // The replaced original is condemned once its replacement exists, even part-way.
     const made = (id: string | undefined, outs: Record<string, unknown>, initError?: string): ResourceState => {

@@ -123,7 +123,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       stopped: () => cancelled || errors.length > 0 || (deployment?.problems.length ?? 0) > 0,
     });
 
-    if ((await reconcilePending(state, registry, events)) > 0) stateChanged = true;
+    if ((await reconcilePending(state, registry, events, redactor, errors)) > 0) stateChanged = true;
     if (req.refresh || req.kind === "refresh") errors.push(...(await refreshAll(state, registry, events, redactor, limit, req.dryRun, req.kind === "refresh")));
 
     if (req.kind === "destroy" && errors.length === 0) {

@@ -1,10 +1,14 @@
-/** Refresh: reads every resource back and adopts drift into state, showing it. */
+/**
+ * Refresh: reads every resource back and adopts drift into state, showing it.
+ * Only a read that says "gone" drops an entry; a read that fails keeps it.
+ */
 import type { LimitFunction } from "p-limit";
 import { revealMap, urnName } from "../../sdk/internal.js";
 import { diffProperties } from "./diff.js";
-import { DrydockError, errorMessage } from "./errors.js";
+import type { DrydockError } from "./errors.js";
 import type { EventSink } from "./events.js";
 import { markSecretOutputs, rewrapLike } from "./outputs.js";
+import { readFailure } from "./read-failure.js";
 import type { Redactor } from "./redact.js";
 import type { ProviderRegistry } from "./registry.js";
 import type { WorkingState } from "./working-state.js";
@@ -48,9 +52,10 @@ export async function refreshAll(
           if (diffs.length) events({ ...base, op: standalone ? "update" : "refresh", diffs, note: "drift: changed outside drydock" });
           else if (standalone) events({ ...base, op: "same" });
         } catch (e) {
-          const message = redactor.redact(`refresh failed: ${errorMessage(e)}`);
-          events({ ...base, phase: "failed", op: "refresh", error: message });
-          failures.push(new DrydockError("step", `${r.urn}: ${message}`, { urn: r.urn, step: "refresh" }));
+          // A read that fails is never "gone": the entry stays as it was, and the run fails naming it.
+          const failure = readFailure(r.urn, "refresh", e, redactor, "it stays in state as it was");
+          events({ ...base, phase: "failed", op: "refresh", error: failure.detail });
+          failures.push(failure);
         }
       }),
     ),

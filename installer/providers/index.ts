@@ -7,20 +7,22 @@ import { hostProvider } from "./ssh/host.js";
 import { commandProvider as sshCommandProvider } from "./ssh/command.js";
 import { fileProvider as sshFileProvider } from "./ssh/file.js";
 import { lxdProviders } from "./lxd/index.js";
+import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
 import { clusterProvider } from "./etcd/cluster.js";
 import { systemClock } from "./pki/deps.js";
 import { sshTransport } from "../transport/index.js";
 
-export function builtinProviders(): Record<string, AnyProvider> {
+/** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */
+export function builtinProviders(connect: LxdConnector = sshTransport): Record<string, AnyProvider> {
   return {
     [local.FILE_TYPE]: fileProvider,
     [local.COMMAND_TYPE]: commandProvider,
-    [ssh.HOST_TYPE]: hostProvider(sshTransport),
-    [ssh.COMMAND_TYPE]: sshCommandProvider(sshTransport),
-    [ssh.FILE_TYPE]: sshFileProvider(sshTransport),
-    ...lxdProviders(sshTransport),
+    [ssh.HOST_TYPE]: hostProvider(connect),
+    [ssh.COMMAND_TYPE]: sshCommandProvider(connect),
+    [ssh.FILE_TYPE]: sshFileProvider(connect),
+    ...lxdProviders(connect),
     ...pkiProviders(),
-    [etcd.CLUSTER_TYPE]: clusterProvider(sshTransport, systemClock),
+    [etcd.CLUSTER_TYPE]: clusterProvider(connect, systemClock),
   };
 }

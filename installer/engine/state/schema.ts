@@ -27,6 +27,8 @@ const pending = z.looseObject({
   id: z.string().optional(),
   inputs: props,
   additionalSecretOutputs: z.array(z.string()).optional(),
+  parent: z.string().optional(),
+  dependencies: z.array(z.string()).optional(),
 });
 
 export const CheckpointFileSchema = z.object({

@@ -33,6 +33,9 @@ export interface PendingOperation {
   readonly id?: string | undefined;
   readonly inputs: PropertyMap;
   readonly additionalSecretOutputs?: readonly string[] | undefined;
+  /** For a create: its parent and what it depends on, so an adopted create keeps them. */
+  readonly parent?: string | undefined;
+  readonly dependencies?: readonly string[] | undefined;
 }
 
 export interface Checkpoint {

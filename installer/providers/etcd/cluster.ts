@@ -14,6 +14,7 @@ import { memberList, type Ops } from "./members.js";
 import { clientUrl, initialCluster, memberProblems, type Inputs, type Member, type Outputs } from "./plan.js";
 import { install, preflight, start, wipe, type Binaries } from "./remote.js";
 import { restoreMember } from "./restore.js";
+import { readMembers } from "./read.js";
 import type { Clock } from "../pki/deps.js";
 
 export function clusterProvider(connect: Connector, clock: Clock): ResourceProvider<Inputs, Outputs> {
@@ -111,20 +112,10 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
     },
 
     async read(id, props, inputs, ctx) {
-      const present = await Promise.all(inputs.members.map(async (m) => {
-        const r = await connect(m.connection).exec("[ -f /etc/systemd/system/etcd.service ]", { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
-        return r?.code === 0;
-      }));
-      const anchor = inputs.members.find((_m, k) => present[k]);
-      if (!anchor) return undefined;
-      ctx.log(`reading membership from ${anchor.name}`);
-      const listed = await memberList(connect(anchor.connection));
-      const names = new Set(listed.map((l) => l.name));
-      return {
-        id,
-        props: { ...props, memberIds: Object.fromEntries(listed.map((l) => [l.name, l.id])) },
-        inputs: { ...inputs, members: inputs.members.filter((m) => names.has(m.name)) },
-      };
+      const now = await readMembers(connect, inputs, props, ctx);
+      if (!now) return undefined;
+      const { members, memberIds } = now;
+      return { id, props: { ...props, members, endpoints: members.map((m) => clientUrl(m, inputs)), memberIds }, inputs: { ...inputs, members } };
     },
 
     async delete(_id, props, ctx) {

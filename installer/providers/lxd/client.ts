@@ -13,8 +13,11 @@ export interface SocketOpener {
 
 export class LxdError extends Error {
   override readonly name = "LxdError";
-  constructor(readonly status: number, message: string) {
+  /** LXD itself answered "not found" (an error in its own JSON), not a proxy, another daemon or a failed operation. */
+  readonly notFound: boolean;
+  constructor(readonly status: number, message: string, from: "lxd" | "other" = "other") {
     super(message);
+    this.notFound = from === "lxd" && status === 404;
   }
 }
 
@@ -97,7 +100,8 @@ export class LxdClient {
       throw new LxdError(r.status, `${this.name}: ${method} ${path}: HTTP ${r.status}, not JSON: ${r.body.toString().slice(0, 200)}`);
     }
     if (parsed.type === "error" || r.status >= 400) {
-      throw new LxdError(parsed.error_code ?? r.status, `${this.name}: ${method} ${path}: ${parsed.error ?? `HTTP ${r.status}`}`);
+      const from = parsed.type === "error" && r.status === 404 ? "lxd" : "other";
+      throw new LxdError(parsed.error_code ?? r.status, `${this.name}: ${method} ${path}: ${parsed.error ?? `HTTP ${r.status}`}`, from);
     }
     if (parsed.type === "async" && parsed.operation) {
       return (await this.wait(parsed.operation, o.waitSeconds ?? 300, `${method} ${path}`)) as T;
@@ -105,12 +109,12 @@ export class LxdClient {
     return parsed.metadata;
   }
 
-  /** GET that answers undefined for 404. */
+  /** GET that answers undefined when LXD says the object does not exist; anything else is an error. */
   async find<T>(path: string): Promise<T | undefined> {
     try {
       return await this.request<T>("GET", path);
     } catch (e) {
-      if (e instanceof LxdError && e.status === 404) return undefined;
+      if (e instanceof LxdError && e.notFound) return undefined;
       throw e;
     }
   }
@@ -120,7 +124,7 @@ export class LxdClient {
     try {
       await this.request("DELETE", path, undefined, { waitSeconds });
     } catch (e) {
-      if (!(e instanceof LxdError && e.status === 404)) throw e;
+      if (!(e instanceof LxdError && e.notFound)) throw e;
     }
   }
 

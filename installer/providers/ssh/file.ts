@@ -47,7 +47,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
       const t = connect(inputs.connection);
       const r = await t.exec(statScript(inputs.path), { sudo: inputs.sudo, timeoutMs: 60_000 });
       if (r.code === 44) return undefined;
-      if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path}: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new Error(`${t.name}: cannot read ${inputs.path} (exit ${r.code}): ${r.stderr.trim()}`);
       const [sum = "", st = ""] = r.stdout.trim().split("\n");
       const [m = "", owner = ""] = st.split(" ");
       const mode = m.padStart(4, "0");

@@ -73,7 +73,11 @@ export function installScript(p: InstallPlan): string {
 export function statScript(path: string): string {
   return [
     `f=${shellQuote(path)}`,
-    `[ -e "$f" ] || exit 44`,
+    // Absent (44) only when the host says "no such file": a folder the user may not enter is an error (45), not an absence.
+    `if ! err=$(LC_ALL=C stat -c %n -- "$f" 2>&1 >/dev/null); then`,
+    `  case "$err" in *": No such file or directory"|*": Not a directory") exit 44;; esac`,
+    `  printf '%s\\n' "$err" >&2; exit 45`,
+    "fi",
     `sum=$(sha256sum < "$f") || exit 45`,
     `st=$(stat -c '%a %U:%G' -- "$f") || exit 45`,
     `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,

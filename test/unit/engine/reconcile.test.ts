@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ResourceProvider } from "../../../sdk/index.js";
 import { Secret } from "../../../sdk/internal.js";
+import type { DrydockError } from "../../../installer/engine/errors.js";
 import type { EngineEvent } from "../../../installer/engine/events.js";
 import { reconcilePending } from "../../../installer/engine/reconcile.js";
 import { ProviderRegistry } from "../../../installer/engine/registry.js";
@@ -91,6 +92,56 @@ describe("reconcilePending", () => {
     const s = setup([{ op: "delete", urn: URN, type: "t:m:T", id: "id-1", inputs: { v: "x" } }], [res("id-1", "x")], world({ "id-1": { v: "x" } }));
     await s.run();
     expect(s.state.current.get(URN)?.id).toBe("id-1");
+  });
+
+  it("keeps an operation whose read fails pending, names the resource and host, and still reconciles the others", async () => {
+    const other = "urn:drydock:s::p::t:m:T::b";
+    const provider: ResourceProvider = {
+      async create() {
+        throw new Error("not called");
+      },
+      async read(id) {
+        if (id === "id-1") throw Object.assign(new Error("ops@10.9.9.1: cannot connect: connect ECONNREFUSED 10.9.9.1:22"), { host: "ops@10.9.9.1" });
+        return { id, props: { v: "b" } };
+      },
+    };
+    const s = setup([
+      { op: "create", urn: URN, type: "t:m:T", id: "id-1", inputs: { v: "a" } },
+      { op: "create", urn: other, type: "t:m:T", id: "id-2", inputs: { v: "b" } },
+    ], [], provider);
+    const failures: DrydockError[] = [];
+    expect(await reconcilePending(s.state, s.registry, (e) => s.events.push(e), undefined, failures)).toBe(2);
+    expect(failures.map((f) => f.message)).toEqual([
+      `${URN}: reading back an interrupted create failed: ops@10.9.9.1: cannot connect: connect ECONNREFUSED 10.9.9.1:22; it stays pending for the next run`,
+    ]);
+    expect(failures[0]!.context).toMatchObject({ urn: URN, host: "ops@10.9.9.1" });
+    expect([...s.state.pending.values()].map((p) => p.urn)).toEqual([URN]);
+    expect(s.state.current.get(other)?.id).toBe("id-2");
+  });
+
+  it("an adopted create keeps the parent and dependencies recorded with it", async () => {
+    const dep = "urn:drydock:s::p::t:m:T::dep";
+    const parent = "urn:drydock:s::p::c:C::parent";
+    const s = setup([{ op: "create", urn: URN, type: "t:m:T", id: "id-1", inputs: { v: "new" }, parent, dependencies: [dep] }], [], world({ "id-1": { v: "new" } }));
+    await s.run();
+    expect(s.state.current.get(URN)).toMatchObject({ parent, dependencies: [dep] });
+  });
+
+  it("reads an interrupted update back with the entry's last outputs", async () => {
+    const seen: unknown[] = [];
+    const provider: ResourceProvider = {
+      async create() {
+        throw new Error("not called");
+      },
+      async read(id, props) {
+        seen.push(props);
+        return { id, props: { v: "x" } };
+      },
+    };
+    const old = { ...res("id-1", "x"), outputs: { v: "x", address: "10.0.0.5" } };
+    const s = setup([{ op: "update", urn: URN, type: "t:m:T", id: "id-1", inputs: { v: "y" } }], [old], provider);
+    await s.run();
+    expect(seen).toEqual([{ v: "x", address: "10.0.0.5" }]);
   });
 
   it("does nothing without pending operations", async () => {

@@ -1,0 +1,158 @@
+/**
+ * The read contract, for every built-in provider: `undefined` ("gone") only
+ * when the host answered and the thing is absent; a host that refuses the
+ * connection, refuses sudo, times out or fails a command for another reason
+ * is an error naming the host. The registry is enumerated, so a new provider
+ * without a case here fails.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { etcd, local, lxd, ssh, type AnyProvider, type ProviderContext } from "../../../sdk/index.js";
+import { builtinProviders } from "../../../installer/providers/index.js";
+import { FAILURES, HOST_KEY, LXD_NOT_FOUND, fakeHosts, lxdSync, type Behaviour, type Failure, type World } from "./fake-host.js";
+
+const ctx: ProviderContext = { signal: new AbortController().signal, urn: "urn:test", log: () => {} };
+const tmp = mkdtempSync(join(tmpdir(), "dd-read-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const conn = (n = 1) => ({ host: `10.9.9.${n}`, port: 22, user: "ops", privateKeyPath: "/k", hostKeys: [HOST_KEY] });
+const remote = { connection: conn(), socket: "/var/lib/lxd/unix.socket" };
+const artifact = { name: "etcd", version: "3.5.17", url: "file:///nonexistent/etcd", sha256: "0".repeat(64) };
+
+interface HostCase {
+  /** Calls the provider's read for a resource on the fake host(s). */
+  readonly read: (p: AnyProvider) => Promise<unknown>;
+  readonly world?: World;
+  /** What an answering host says: the thing is absent (so read says gone), or present (a host or server is never "gone"). */
+  readonly answered: "absent" | "present";
+  /** Failures that this read does not run into, and why. */
+  readonly unaffected?: Partial<Record<Failure, string>>;
+}
+type Case = HostCase | { readonly stateOnly: string } | { readonly localFile: true };
+
+const read = (inputs: unknown, props: unknown = inputs, id = "id") =>
+  (p: AnyProvider) => p.read!(id, props as never, inputs as never, ctx);
+
+const CASES: Record<string, Case> = {
+  [local.FILE_TYPE]: { localFile: true },
+  [local.COMMAND_TYPE]: { stateOnly: "a command has nothing to read back" },
+  [ssh.COMMAND_TYPE]: { stateOnly: "a command has nothing to read back" },
+  "drydock:pki:CertificateAuthority": { stateOnly: "lives in state only" },
+  "drydock:pki:Certificate": { stateOnly: "lives in state only" },
+  "drydock:pki:KeyPair": { stateOnly: "lives in state only" },
+  "drydock:pki:Kubeconfig": { stateOnly: "lives in state only" },
+  [ssh.HOST_TYPE]: {
+    read: read(ssh.HostArgsSchema.parse({ address: "10.9.9.1", user: "ops", privateKeyPath: "/k", hostKey: HOST_KEY }), { hostKey: HOST_KEY }),
+    answered: "present",
+    unaffected: { sudo: "facts are gathered without sudo" },
+  },
+  [ssh.FILE_TYPE]: {
+    read: read(ssh.FileArgsSchema.parse({ connection: conn(), path: join(tmp, "missing", "app.conf"), content: "x", sudo: true })),
+    answered: "absent",
+  },
+  [lxd.REMOTE_TYPE]: {
+    read: read(lxd.RemoteArgsSchema.parse({ host: conn() })),
+    world: { lxd: (_m, path) => (path === "/1.0" ? lxdSync({ auth: "trusted", api_status: "stable", environment: {} }) : LXD_NOT_FOUND) },
+    answered: "present",
+  },
+  [lxd.STORAGE_POOL_TYPE]: { read: read(lxd.StoragePoolArgsSchema.parse({ remote, name: "p1", driver: "dir" })), answered: "absent" },
+  [lxd.NETWORK_TYPE]: { read: read(lxd.NetworkArgsSchema.parse({ remote, name: "br1", ipv4: "10.1.0.1/24" })), answered: "absent" },
+  [lxd.PROFILE_TYPE]: { read: read(lxd.ProfileArgsSchema.parse({ remote, name: "web" })), answered: "absent" },
+  [lxd.IMAGE_TYPE]: { read: read(lxd.ImageArgsSchema.parse({ remote, alias: "debian" })), answered: "absent" },
+  [lxd.INSTANCE_TYPE]: { read: read(lxd.InstanceArgsSchema.parse({ remote, name: "c1", image: "debian" })), answered: "absent" },
+  [etcd.CLUSTER_TYPE]: {
+    read: read(etcd.ClusterArgsSchema.parse({
+      clusterName: "main", etcd: artifact, etcdctl: artifact, dataDir: join(tmp, "etcd-data"),
+      members: [1, 2, 3].map((n) => ({ name: `m${n}`, connection: conn(n) })),
+    })),
+    // The hosts' unit files live in a folder of their own here.
+    world: { shell: (host, cmd) => cmd.replaceAll("/etc/systemd/system/etcd.service", join(tmp, host, "etcd.service")) },
+    answered: "absent",
+  },
+};
+
+const tokens = Object.keys(builtinProviders(fakeHosts("answers").connect)).sort();
+
+/** The built-in provider for `token`, reaching hosts that behave as `how`. */
+function providerOn(token: string, how: Behaviour, world?: World): { p: AnyProvider; close(): void } {
+  const hosts = fakeHosts(how, world);
+  return { p: builtinProviders(hosts.connect)[token]!, close: hosts.close };
+}
+
+describe("read says gone only on positive evidence", () => {
+  it("has a case for every built-in provider", () => {
+    expect(tokens.filter((t) => !(t in CASES))).toEqual([]);
+  });
+
+  for (const token of tokens) {
+    const c = CASES[token];
+    if (!c) continue;
+    if ("stateOnly" in c) {
+      it(`${token}: has no read (${c.stateOnly}), so refresh keeps it as it is`, () => {
+        expect(builtinProviders(fakeHosts("answers").connect)[token]!.read).toBeUndefined();
+      });
+      continue;
+    }
+    if ("localFile" in c) continue;
+    for (const failure of FAILURES) {
+      const why = c.unaffected?.[failure];
+      it(`${token}: a host that fails (${failure}) ${why ? `is not touched (${why})` : "is an error naming the host"}`, async () => {
+        const { p, close } = providerOn(token, failure, c.world);
+        try {
+          if (why) await expect(c.read(p)).resolves.toBeDefined();
+          else await expect(c.read(p)).rejects.toThrow(/ops@10\.9\.9\.\d/);
+        } finally {
+          close();
+        }
+      });
+    }
+    it(`${token}: a host that answers ${c.answered === "absent" ? "that it is absent: gone" : "is read, never gone"}`, async () => {
+      const { p, close } = providerOn(token, "answers", c.world);
+      try {
+        if (c.answered === "absent") await expect(c.read(p)).resolves.toBeUndefined();
+        else await expect(c.read(p)).resolves.toMatchObject({ id: "id" });
+      } finally {
+        close();
+      }
+    });
+  }
+});
+
+describe("local.File read", () => {
+  const p = builtinProviders(fakeHosts("answers").connect)[local.FILE_TYPE]!;
+  const inputs = { path: "x", content: "", mode: "0644" };
+
+  it("is gone when the file does not exist", async () => {
+    await expect(p.read!(join(tmp, "nope.txt"), {} as never, inputs as never, ctx)).resolves.toBeUndefined();
+  });
+
+  it("is an error naming the path when the file cannot be read (a symlink loop, a directory)", async () => {
+    const loop = join(tmp, "loop");
+    symlinkSync(loop, loop);
+    await expect(p.read!(loop, {} as never, inputs as never, ctx)).rejects.toThrow(loop);
+    const dir = join(tmp, "a-dir");
+    mkdirSync(dir);
+    await expect(p.read!(dir, {} as never, inputs as never, ctx)).rejects.toThrow(/EISDIR/);
+  });
+});
+
+describe("ssh.File read", () => {
+  const root = process.getuid?.() === 0;
+  if (!root) console.warn("SKIP ssh.File permission case: needs root to run the fake host's commands as another user");
+  it.skipIf(!root)("is an error naming the host when the login user may not look into the folder (not gone)", async () => {
+    const dir = join(tmp, "private");
+    mkdirSync(join(dir, "etc"), { recursive: true });
+    chmodSync(dir, 0o700);
+    writeFileSync(join(dir, "etc", "app.conf"), "x");
+    const hosts = fakeHosts("answers", { uid: 65534 });
+    try {
+      const p = builtinProviders(hosts.connect)[ssh.FILE_TYPE]!;
+      const inputs = ssh.FileArgsSchema.parse({ connection: conn(), path: join(dir, "etc", "app.conf"), content: "x" });
+      await expect(p.read!("id", inputs as never, inputs as never, ctx)).rejects.toThrow(/ops@10\.9\.9\.1: cannot read .*app\.conf.*Permission denied/);
+    } finally {
+      hosts.close();
+    }
+  });
+});
