@@ -63,10 +63,14 @@ const CASES: Record<string, Case> = {
   [lxd.IMAGE_TYPE]: { read: read(lxd.ImageArgsSchema.parse({ remote, alias: "debian" })), answered: "absent" },
   [lxd.INSTANCE_TYPE]: { read: read(lxd.InstanceArgsSchema.parse({ remote, name: "c1", image: "debian" })), answered: "absent" },
   [etcd.CLUSTER_TYPE]: {
-    read: read(etcd.ClusterArgsSchema.parse({
-      clusterName: "main", etcd: artifact, etcdctl: artifact, dataDir: join(tmp, "etcd-data"),
-      members: [1, 2, 3].map((n) => ({ name: `m${n}`, connection: conn(n) })),
-    })),
+    // The schema wants a dedicated system directory; these hosts keep theirs in a temporary folder.
+    read: read({
+      ...etcd.ClusterArgsSchema.parse({
+        clusterName: "main", etcd: artifact, etcdctl: artifact, dataDir: "/var/lib/etcd",
+        members: [1, 2, 3].map((n) => ({ name: `m${n}`, connection: conn(n) })),
+      }),
+      dataDir: join(tmp, "etcd-data"),
+    }),
     // The hosts' unit files live in a folder of their own here.
     world: { shell: (host, cmd) => cmd.replaceAll("/etc/systemd/system/etcd.service", join(tmp, host, "etcd.service")) },
     answered: "absent",
