@@ -71,7 +71,7 @@ try {
     console.log(`${name.padEnd(30)} ${v.toFixed(2).padStart(8)}   ${limit === undefined ? "no limit set" : `limit ${limit}   ${v <= limit ? "ok" : "OVER"}`}`);
   }
   console.log("preview and no-op up run one plan pass (no-op up stops there: nothing to apply); " +
-    `the update runs a plan pass and an apply pass that calls the provider ${N} times and checkpoints the state after each step`);
+    `the update runs a plan pass and an apply pass that calls the provider ${N} times and checkpoints the state as steps finish (writes coalesce)`);
   if (rows.some(([, v, limit]) => limit !== undefined && v > limit)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runCounted } from "./spawn.mjs";
+import { watchCheckpoints } from "./state-writes.mjs";
 
 const BIN = new URL("../../bin/drydock.js", import.meta.url).pathname;
 
@@ -52,7 +53,8 @@ export function phases(lines, t0, t1) {
 }
 
 /**
- * Returns { total: [before, after] probe() samples, init (s), phases, stateBytes }.
+ * Returns { total: [before, after] probe() samples, init (s), phases, stateBytes,
+ * checkpoints: { writes, seconds, last (s) } }.
  * Throws unless every resource was created and every uname output is a Linux uname.
  */
 export async function drydockUpRound({ projectDir, stack, hosts, parallel, env, cgroupProcs, probe }) {
@@ -60,9 +62,12 @@ export async function drydockUpRound({ projectDir, stack, hosts, parallel, env, 
   check("stack init", await runCounted(process.execPath, [BIN, "stack", "init", stack], { cwd: projectDir, env }));
   const init = (performance.now() - t0) / 1000;
 
+  const stateDir = join(projectDir, ".drydock", "stacks", "fanout");
+  const watching = watchCheckpoints(stateDir, stack);
   const s0 = probe();
   const r = await runCounted(process.execPath, [BIN, "up", "--yes", "--parallel", String(parallel)], { cwd: projectDir, env, cgroupProcs });
   const s1 = probe();
+  const checkpoints = watching.stop();
   check("up", r);
   if (!r.out.includes(`Resources: + ${2 * hosts} created, 0 unchanged`)) {
     throw new Error(`drydock up: expected ${2 * hosts} creates:\n${r.out.trimEnd().split("\n").slice(-5).join("\n")}`);
@@ -74,6 +79,10 @@ export async function drydockUpRound({ projectDir, stack, hosts, parallel, env, 
   if (!Array.isArray(uname) || uname.length !== hosts || !uname.every((u) => /^Linux /.test(u))) {
     throw new Error(`drydock up: the uname output is not ${hosts} Linux unames: ${out.out.slice(0, 200)}`);
   }
-  const stateBytes = statSync(join(projectDir, ".drydock", "stacks", "fanout", `${stack}.json`)).size;
-  return { total: [s0, s1], init, phases: phases(r.lines, s0.t, s1.t), stateBytes };
+  const stateBytes = statSync(join(stateDir, `${stack}.json`)).size;
+  const last = checkpoints.spans.at(-1);
+  return {
+    total: [s0, s1], init, phases: phases(r.lines, s0.t, s1.t), stateBytes,
+    checkpoints: { writes: checkpoints.writes, seconds: checkpoints.seconds, last: last ? (last[1] - last[0]) / 1000 : NaN },
+  };
 }
