@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // PKI benchmark: a whole cluster's PKI (3 CAs, the 19 certificates they sign, the
-// service-account key pair) made by drydock's functions (dist/installer/pki, in a fresh node per run,
-// so loading the modules counts) vs the kubernetes-the-hard-way way: a bash script of
-// `openssl genpkey`, `req` and `x509 -req` with an extfile per certificate. ECDSA P-256
-// (the figure judged: drydock ≥ 5× faster and ≤ 0.3 s in all) and RSA-2048, alternating,
-// median of BENCH_RUNS (default 5) runs. Every run's output is checked with `openssl
-// verify -x509_strict -purpose …` afterwards (not timed). Exits 0 either way, 1 when a
-// run failed or made an invalid certificate, 2 when a prerequisite is missing.
+// service-account key pair) vs the kubernetes-the-hard-way way: a bash script of
+// `openssl genpkey`, `req` and `x509 -req` with an extfile per certificate. The drydock
+// side twice: `drydock up` of a project declaring it as pki.* resources, through the
+// CLI on a fresh stack (judged: what a user waits for), and, as a labelled second line,
+// drydock's PKI functions alone (dist/installer/pki in a fresh node per run, so loading
+// the modules counts; no engine, scrypt or state). ECDSA P-256 (judged: ≥ 5× faster
+// than openssl and ≤ 0.3 s in all) and RSA-2048, alternating, median of BENCH_RUNS
+// (default 5) runs. The output of the first run of each is checked with `openssl verify
+// -x509_strict -purpose …`, and the library's output of every run (not timed). Exits 0
+// either way, 1 when a run failed or made an invalid certificate, 2 when a prerequisite is missing.
 // BENCH_KEEP=1 keeps the output folder (with the openssl script) and prints its path.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { drydockUp, writePems } from "./pki/drydock-up.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DIST = join(ROOT, "dist/installer/pki");
@@ -157,6 +161,10 @@ function drydockRun(alg) {
   return { dir, total, boot: t.bootMs / 1000, load: t.importMs / 1000, generate: t.generateMs / 1000 };
 }
 
+function upRun(alg) {
+  return drydockUp(join(out, `up-${alg}-${seq++}`), { algorithm: alg, cas: CAS, certs: CERTS });
+}
+
 function opensslRun(alg) {
   const dir = join(out, `openssl-${alg}-${seq++}`);
   mkdirSync(dir);
@@ -195,29 +203,34 @@ function check(dir, alg) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ALGS = ["ecdsa-p256", "rsa-2048"];
-const results = Object.fromEntries(ALGS.map((a) => [a, { drydock: [], openssl: [] }]));
+// BENCH_ALGS=ecdsa-p256 leaves RSA out (the bench's own test does).
+const ALGS = (process.env.BENCH_ALGS ?? "ecdsa-p256,rsa-2048").split(",");
+for (const a of ALGS) if (!["ecdsa-p256", "rsa-2048"].includes(a)) quit(`BENCH_ALGS: "${a}" is not ecdsa-p256 or rsa-2048`, 2);
+const results = Object.fromEntries(ALGS.map((a) => [a, { up: [], drydock: [], openssl: [] }]));
 let failed = false;
 
 console.log(`PKI benchmark: 3 CAs, ${CERTS.length} certificates, 1 key pair; ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}; median of ${RUNS} runs, alternating`);
 try {
   // One of each first, untimed, whose output is checked in full (and which warms the disk cache for both).
   for (const alg of ALGS) {
-    for (const [who, r] of [["drydock", drydockRun(alg)], ["openssl", opensslRun(alg)]]) {
-      const problems = check(r.dir, alg);
+    const up = upRun(alg);
+    for (const [who, dir] of [["drydock up", writePems(up.dir, join(up.dir, "pem"))], ["library", drydockRun(alg).dir], ["openssl", opensslRun(alg).dir]]) {
+      const problems = check(dir, alg);
       console.log(`check ${who} ${alg}: ${problems.length ? `FAILED\n  ${problems.join("\n  ")}` : `${CAS.length + CERTS.length} certificates verify with their purposes, keys match`}`);
       if (problems.length) failed = true;
     }
   }
   for (let i = 0; i < RUNS; i++) {
     for (const alg of ALGS) {
+      const u = upRun(alg);
       const d = drydockRun(alg);
       const o = opensslRun(alg);
+      results[alg].up.push(u);
       results[alg].drydock.push(d);
       results[alg].openssl.push(o);
       const sample = check(d.dir, alg); // untimed: the figure is for valid output
       if (sample.length) (failed = true), console.log(`run ${i + 1} drydock ${alg}: ${sample.join("; ")}`);
-      console.log(`run ${i + 1} ${alg.padEnd(10)} drydock ${d.total.toFixed(3)} s (node ${d.boot.toFixed(3)}, load ${d.load.toFixed(3)}, generate ${d.generate.toFixed(3)})   openssl ${o.total.toFixed(3)} s`);
+      console.log(`run ${i + 1} ${alg.padEnd(10)} drydock up ${u.total.toFixed(3)} s   library ${d.total.toFixed(3)} s (node ${d.boot.toFixed(3)}, load ${d.load.toFixed(3)}, generate ${d.generate.toFixed(3)})   openssl ${o.total.toFixed(3)} s`);
     }
   }
 } catch (e) {
@@ -226,21 +239,24 @@ try {
 }
 
 if (!process.exitCode) {
-  const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(11) : String(c).padStart(i === cells.length - 1 ? 6 : 12))).join("  ");
+  const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(11) : String(c).padStart(15))).join(" ");
   console.log("");
-  console.log(row(["", "drydock (s)", "node start", "module load", "generate", "openssl (s)", "ratio", "target"]));
+  console.log(row(["", "drydock up (s)", "openssl (s)", "openssl/up", "target", "library (s)", "node start", "module load", "generate", "openssl/library"]));
   for (const alg of ALGS) {
     const ds = results[alg].drydock;
     const m = (k) => median(ds.map((r) => r[k]));
+    const up = median(results[alg].up.map((r) => r.total));
     const o = median(results[alg].openssl.map((r) => r.total));
-    const ratio = o / m("total");
     const judged = alg === "ecdsa-p256";
-    const pass = ratio >= TARGET.ratio && m("total") <= TARGET.seconds;
-    console.log(row([alg, m("total").toFixed(3), m("boot").toFixed(3), m("load").toFixed(3), m("generate").toFixed(3), o.toFixed(3), `${ratio.toFixed(1)}×`,
-      judged ? (pass ? "PASS" : "FAIL") : "—"]));
+    const pass = o / up >= TARGET.ratio && up <= TARGET.seconds;
+    console.log(row([alg, up.toFixed(3), o.toFixed(3), `${(o / up).toFixed(1)}×`, judged ? (pass ? "PASS" : "FAIL") : "—",
+      m("total").toFixed(3), m("boot").toFixed(3), m("load").toFixed(3), m("generate").toFixed(3), `${(o / m("total")).toFixed(1)}×`]));
   }
-  console.log(`drydock (s) is the whole child process: node start + module load + generate (and write the PEM files).`);
-  console.log(`target (ECDSA): drydock ≥ ${TARGET.ratio}× faster than openssl and ≤ ${TARGET.seconds} s in all.`);
+  console.log("drydock up (s): `node bin/drydock.js up --yes` of the PKI as pki.* resources, spawn to exit, fresh project and stack each run " +
+    "(`stack init` untimed): CLI start, plan and apply passes, keys encrypted (scrypt) into the state file, state writes; the PEMs stay in the state.");
+  console.log("library (s), not judged: the whole child process calling drydock's PKI functions: node start + module load + generate (and write the PEM files); " +
+    "no CLI, engine, scrypt or state.");
+  console.log(`target (ECDSA, on drydock up): ≥ ${TARGET.ratio}× faster than openssl and ≤ ${TARGET.seconds} s in all.`);
   if (failed) process.exitCode = 1;
 }
 if (process.env.BENCH_KEEP) console.log(`output kept in ${out}`);

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCounted } from "./spawn.mjs";
 
 /**
  * Writes inventory, known_hosts and an empty ansible.cfg under `dir`; returns
@@ -37,21 +38,9 @@ export function ansibleSetup({ dir, hosts, user, key, publicKey, remoteTmp, cgro
 
 /** Runs `ansible` with args; resolves { code, out } (stdout and stderr together). */
 function ansible(a, controlDir, args) {
-  return new Promise((resolve, reject) => {
-    const argv = [...args, "-i", a.inventory, "-o", "-f", String(a.forks)];
-    // Joining the cgroup before exec, so every worker and ssh ansible starts is counted.
-    const [cmd, ...cmdArgs] = a.cgroupProcs
-      ? ["sh", "-c", 'echo $$ > "$0" && exec ansible "$@"', a.cgroupProcs, ...argv]
-      : ["ansible", ...argv];
-    const child = spawn(cmd, cmdArgs, {
-      env: { ...a.env, ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? signal, out }));
+  return runCounted("ansible", [...args, "-i", a.inventory, "-o", "-f", String(a.forks)], {
+    env: { ...a.env, ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir },
+    cgroupProcs: a.cgroupProcs,
   });
 }
 

@@ -1,5 +1,6 @@
-// One drydock round: `uname -a` on every endpoint at once, then a 1 MiB upload
-// to every endpoint at once, each timed; fresh connections each round.
+// The transport-only figure: `uname -a` on every endpoint at once, then a 1 MiB
+// upload to every endpoint at once, through drydock's SSH library called in the
+// benchmark's own process (no CLI, engine, program, plan or state); fresh connections each round.
 import { closeTransports, sshTransport } from "../../dist/installer/transport/index.js";
 
 /** Connections to the endpoints, host key pinned. */
@@ -8,7 +9,7 @@ export function connections({ hosts, user, key, fingerprint }) {
 }
 
 /** Returns { uname: [before, after], upload: [before, after] } of probe() samples; throws naming the host when one fails. */
-export async function drydockRound(conns, bytes, pathFor, probe) {
+export async function transportRound(conns, bytes, pathFor, probe) {
   try {
     const ts = conns.map((c) => sshTransport(c));
     const s0 = probe();

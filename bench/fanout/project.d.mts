@@ -1,0 +1,3 @@
+export declare function writeProject(dir: string, round: {
+  hosts: readonly string[]; user: string; key: string; fingerprint: string; payload: string; destFor: (host: string) => string;
+}): string;
