@@ -4,4 +4,5 @@ export * from "./properties.js";
 export { resolveDeep, type OutputData } from "./output.js";
 export { resourceInternals, isResource, type ResourceInternals } from "./resource.js";
 export { qualifyType, checkTypeToken, urnName } from "./urn.js";
-export { formatProblems, formatPath, zodProblems, type Problem } from "./validation.js";
+export { formatProblems, formatPath, withoutValue, zodProblems, type Problem } from "./validation.js";
+export { CREDENTIALS } from "./ssh/connection.js";

@@ -63,6 +63,8 @@ export interface CheckContext {
   readonly urn: string;
   /** True in a preview (and in the plan half of `up`). */
   readonly dryRun: boolean;
+  /** Top-level input names that hold a secret anywhere (a file's `content`, a key). */
+  readonly secretInputs?: readonly string[];
 }
 
 export interface ResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {

@@ -1,5 +1,6 @@
 /** Stack settings → the config values a program sees (secrets decrypted, marked secret). */
-import type { ConfigValue } from "../../sdk/internal.js";
+import { Secret, type ConfigValue, type PropertyValue } from "../../sdk/internal.js";
+import type { Redactor } from "./redact.js";
 import type { StackCrypter } from "./crypter-source.js";
 import { isSecureValue, type StackSettings } from "./project.js";
 
@@ -11,4 +12,9 @@ export function configValues(settings: StackSettings, crypter: StackCrypter): Re
       : { value: v, secret: false };
   }
   return out;
+}
+
+/** Every secret config value's strings go to the redactor, however the value is shaped. */
+export function redactConfigSecrets(redactor: Redactor, config: Record<string, ConfigValue>): void {
+  for (const c of Object.values(config)) if (c.secret) redactor.addTree(new Secret(c.value as PropertyValue));
 }

@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import { Output, type Input } from "../output.js";
-import { secretCredentials } from "../ssh/target.js";
 import type { Connection } from "../ssh/connection.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, SizeSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
@@ -79,9 +78,7 @@ export class Instance extends CustomResource {
     const image = args.image && typeof args.image === "object" && !Output.isInstance(args.image) && "fingerprint" in args.image
       ? args.image.fingerprint
       : (args.image as Input<string>);
-    const login = args.login && typeof args.login === "object" && !Output.isInstance(args.login)
-      ? secretCredentials({ ...args.login }) : args.login;
-    super(INSTANCE_TYPE, name, { ...args, image, login, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts,
+    super(INSTANCE_TYPE, name, { ...args, image, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts,
       ["address", "hostKey", "connection", "status"]);
   }
 }
