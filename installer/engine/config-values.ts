@@ -8,10 +8,23 @@ export function configValues(settings: StackSettings, crypter: StackCrypter): Re
   const out: Record<string, ConfigValue> = {};
   for (const [k, v] of Object.entries(settings.config)) {
     out[k] = isSecureValue(v)
-      ? { value: JSON.parse(crypter.get().decrypt(v.secure)) as unknown, secret: true }
+      ? { value: decryptConfig(crypter, k, v.secure), secret: true }
       : { value: v, secret: false };
   }
   return out;
+}
+
+/** A secret config value as stored: encrypted and bound to its key, so it cannot be copied to another. */
+export function encryptConfig(crypter: StackCrypter, key: string, value: unknown): { secure: string } {
+  return { secure: crypter.get().encrypt(JSON.stringify(value), configPlace(key)) };
+}
+
+export function decryptConfig(crypter: StackCrypter, key: string, secure: string): unknown {
+  return JSON.parse(crypter.get().decrypt(secure, configPlace(key))) as unknown;
+}
+
+function configPlace(key: string): string {
+  return `config ${key}`;
 }
 
 /** Every secret config value's strings go to the redactor, however the value is shaped. */

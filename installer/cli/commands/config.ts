@@ -1,6 +1,7 @@
 /** drydock config [ls] | get | set [--secret] | rm */
 import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
+import { decryptConfig, encryptConfig } from "../../engine/config-values.js";
 import { isSecureValue, loadStackSettings, qualifyConfigKey, saveStackSettings } from "../../engine/project.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
 import { out } from "../output.js";
@@ -24,7 +25,7 @@ export async function configSet(key: string, value: string | undefined, secret: 
   const k = qualifyConfigKey(ctx.project, key);
   const v = value ?? (process.stdin.isTTY ? undefined : await readStdin());
   if (v === undefined) throw new DrydockError("input", `config set ${key}: give a value, or pipe it on standard input`);
-  settings.config[k] = secret ? { secure: crypter.get().encrypt(JSON.stringify(v)) } : v;
+  settings.config[k] = secret ? encryptConfig(crypter, k, v) : v;
   await saveStackSettings(ctx.project, stack, settings);
   return 0;
 }
@@ -34,7 +35,7 @@ export async function configGet(key: string, showSecrets: boolean, g: GlobalOpti
   const k = qualifyConfigKey(ctx.project, key);
   if (!(k in settings.config)) throw new DrydockError("input", `config "${k}" is not set for stack "${stack}"`);
   const v = settings.config[k];
-  if (isSecureValue(v)) out(showSecrets ? String(JSON.parse(crypter.get().decrypt(v.secure))) : "[secret]");
+  if (isSecureValue(v)) out(showSecrets ? String(decryptConfig(crypter, k, v.secure)) : "[secret]");
   else out(typeof v === "string" ? v : JSON.stringify(v));
   return 0;
 }
@@ -43,7 +44,7 @@ export async function configLs(showSecrets: boolean, g: GlobalOptions): Promise<
   const { settings, crypter } = await open(g);
   const rows = Object.keys(settings.config).sort().map((k) => {
     const v = settings.config[k];
-    const shown = isSecureValue(v) ? (showSecrets ? JSON.parse(crypter.get().decrypt(v.secure)) : "[secret]") : v;
+    const shown = isSecureValue(v) ? (showSecrets ? decryptConfig(crypter, k, v.secure) : "[secret]") : v;
     return [k, shown] as const;
   });
   if (g.json) out(JSON.stringify(Object.fromEntries(rows), null, 2));
