@@ -182,3 +182,24 @@ async function seedHost(p: TempProject): Promise<void> {
   mkdirSync(join(p.dir, ".drydock", "stacks", "proj"), { recursive: true });
   writeFileSync(p.statePath(), text);
 }
+
+describe("check's context", () => {
+  const { project } = freshProjects();
+
+  it("names the top-level inputs that hold a secret anywhere (secretInputs), credentials included", async () => {
+    const p = await project(`import { CustomResource, secret } from "drydock";
+new CustomResource("kv:store:Entry", "e", { content: secret("file-content-secret"), plain: "x", nested: { a: { password: "nested-password" } } });
+`);
+    p.file("drydock.yaml", "name: proj\nmain: index.ts\nproviders:\n  kv: ./kv.ts\n");
+    p.file("kv.ts", `export const providers = { "kv:store:Entry": {
+  async check(_olds: unknown, news: unknown, ctx: { secretInputs?: string[] }) {
+    return { failures: [{ property: "plain", reason: "secret inputs: " + JSON.stringify(ctx.secretInputs ?? null) }] };
+  },
+  async create() { return { id: "e" }; },
+} };
+`);
+    const r = await p.run("preview");
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('secret inputs: ["content","nested"]');
+  }, 60_000);
+});
