@@ -4,5 +4,6 @@ export * from "./properties.js";
 export { resolveDeep, type OutputData } from "./output.js";
 export { resourceInternals, isResource, type ResourceInternals } from "./resource.js";
 export { qualifyType, checkTypeToken, urnName } from "./urn.js";
-export { formatProblems, formatPath, zodProblems, type Problem } from "./validation.js";
+export { formatProblems, formatPath, withoutValue, zodProblems, type Problem } from "./validation.js";
 export { withFileMode, FileModeSchema, PUBLIC_FILE_MODE, SECRET_FILE_MODE } from "./file-mode.js";
+export { CREDENTIALS } from "./ssh/connection.js";

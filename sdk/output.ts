@@ -2,7 +2,7 @@
  * Input and Output: values that may not be known yet, may be secret, and
  * remember which resources they came from (Pulumi's programming model).
  */
-import { isPlainObject } from "./properties.js";
+import { isPlainObject, type PropertyValue } from "./properties.js";
 import { track } from "./runtime.js";
 
 const OUTPUT = Symbol.for("drydock.output");
@@ -14,6 +14,13 @@ export interface OutputData<T> {
   readonly secret: boolean;
   /** Resources (objects) this value depends on. */
   readonly resources: ReadonlySet<object>;
+  /**
+   * The value as a property tree with its `Secret` leaves where they are: set only
+   * on a resource's output read as it is, so passing it on keeps its host readable
+   * and its key secret. Anything derived from it (`apply`, `all`, `secret`) drops
+   * the tree and is secret as a whole if any part was.
+   */
+  readonly tree?: PropertyValue;
 }
 
 type Primitive = string | number | boolean | bigint | symbol | null | undefined;
@@ -143,12 +150,12 @@ export function all<T extends readonly unknown[] | Record<string, unknown>>(valu
 /** Marks a value as secret: encrypted in state and shown as `[secret]`. */
 export function secret<T>(v: Input<T>): Output<Unwrap<T>> {
   const o = output(v);
-  return new Output(o.data.then((d) => ({ ...d, secret: true })));
+  return new Output(o.data.then((d) => ({ ...d, secret: true, tree: undefined })));
 }
 
-/** Removes the secret mark. Use with care: the value will be stored in plaintext. */
+/** Removes the secret mark. Use with care: the value will be stored in plaintext (credentials excepted). */
 export function unsecret<T>(v: Output<T>): Output<T> {
-  return new Output(v.data.then((d) => ({ ...d, secret: false })));
+  return new Output(v.data.then((d) => ({ ...d, secret: false, tree: undefined })));
 }
 
 /** Resolves to whether the Output is secret. */

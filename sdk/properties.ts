@@ -97,11 +97,13 @@ export function propertyEquals(a: PropertyValue | undefined, b: PropertyValue | 
   return false;
 }
 
-/** Every plaintext string found inside secrets, to redact from logs. */
+/**
+ * Every plaintext string found inside secrets, to redact from logs. Numbers are
+ * left out: masking every "22" in every message would hide more than it protects.
+ */
 export function secretStrings(v: PropertyValue, inSecret = false, out: string[] = []): string[] {
   if (isSecret(v)) return secretStrings(v.value, true, out);
   if (typeof v === "string" && inSecret) out.push(v);
-  else if (typeof v === "number" && inSecret) out.push(String(v));
   else if (Array.isArray(v)) for (const x of v) secretStrings(x, inSecret, out);
   else if (isPlainObject(v)) for (const x of Object.values(v as Record<string, PropertyValue>)) secretStrings(x, inSecret, out);
   return out;

@@ -1,7 +1,7 @@
 /** Resources: CustomResource (managed by a provider) and ComponentResource (a group). */
 import { fileURLToPath } from "node:url";
 import { Output, type Input, type Inputs } from "./output.js";
-import { containsSecret, containsUnknown, isUnknown, reveal, type PropertyValue } from "./properties.js";
+import { containsSecret, containsUnknown, reveal } from "./properties.js";
 import { checkOptions } from "./options.js";
 import { requireRuntime, type RegisterResponse } from "./runtime.js";
 import { checkTypeToken, createUrn, parseUrn, qualifyType } from "./urn.js";
@@ -150,7 +150,7 @@ export abstract class Resource {
         const secret = v !== undefined && containsSecret(v);
         if (v === undefined) return { value: undefined, known: !r.partial, secret: false, resources: deps };
         if (containsUnknown(v)) return { value: undefined, known: false, secret, resources: deps };
-        return { value: reveal(v as PropertyValue) as T, known: !isUnknown(v), secret, resources: deps };
+        return { value: reveal(v) as T, known: true, secret, resources: deps, tree: v };
       }),
     );
   }

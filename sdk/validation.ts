@@ -31,6 +31,11 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** A problem's message without the offending value `zodProblems` appended (for a value that is secret). */
+export function withoutValue(message: string): string {
+  return message.replace(/ \(got [\s\S]*\)$/, "");
+}
+
 /** Turns zod issues into problems, naming the offending value. */
 export function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
   return issues.map((i) => {

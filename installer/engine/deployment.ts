@@ -6,9 +6,10 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  containsSecret, formatProblems, isResource, propertyEquals, resourceInternals, revealMap,
+  containsSecret, isResource, propertyEquals, resourceInternals, revealMap,
   resolveDeep, type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
+import { checkFailuresMessage } from "./check-failures.js";
 import { decide } from "./decide.js";
 import { deleteInOrder } from "./deletes.js";
 import { DrydockError, SkippedError, errorMessage, unknownTargets } from "./errors.js";
@@ -246,12 +247,12 @@ export class Deployment implements Runtime {
     }
 
     const provider = this.o.executor.provider(req.type, urn);
+    const secretInputs = Object.keys(props).filter((k) => containsSecret(props[k]!));
     const checked = provider.check
-      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun, secretInputs: Object.keys(props).filter((k) => containsSecret(props[k]!)) }))
+      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun, secretInputs }))
       : { inputs: revealMap(props) };
     if (checked.failures?.length) {
-      const list = formatProblems(checked.failures.map((f) => ({ path: f.property, message: f.reason })), req.name);
-      throw new DrydockError("input", this.o.redactor.redact(`${req.type} "${req.name}" has invalid arguments:\n${list}`), { urn });
+      throw new DrydockError("input", this.o.redactor.redact(checkFailuresMessage(req.type, req.name, checked.failures, props)), { urn });
     }
     const news = rewrapLike(checked.inputs ?? revealMap(props), props);
 

@@ -1,5 +1,6 @@
 /** Turns a program's resource args (Inputs, Outputs, Promises) into a property map. */
 import { Output } from "../../sdk/index.js";
+import { secretCredentialsMap } from "./credentials.js";
 import {
   Secret, isPlainObject, isResource, resourceInternals, unknown,
   type PropertyMap, type PropertyValue,
@@ -20,7 +21,8 @@ export async function serializeProps(args: Record<string, unknown>, where: strin
       if (s !== undefined) props[k] = s;
     }),
   );
-  return { props: sortKeys(props), deps };
+  // Credentials are secret however the program wrote them (a literal Connection, a jump hop, a login).
+  return { props: secretCredentialsMap(sortKeys(props)), deps };
 }
 
 async function serializeValue(v: unknown, deps: Set<object>, path: string): Promise<PropertyValue | undefined> {
@@ -30,6 +32,8 @@ async function serializeValue(v: unknown, deps: Set<object>, path: string): Prom
     const d = await x.data;
     for (const r of d.resources) deps.add(r);
     if (!d.known) return d.secret ? new Secret(unknown) : unknown;
+    // A resource's output passed on as it is keeps its secrets where they are (a connection's key, not its host).
+    if (d.tree !== undefined) return d.tree;
     secret = d.secret;
     x = d.value;
   }

@@ -1,4 +1,5 @@
 /** Which output properties are secret, and how provider results become state. */
+import { secretCredentialsMap } from "./credentials.js";
 import {
   Secret, containsSecret, containsUnknown, isPlainObject, type PropertyMap, type PropertyValue,
 } from "../../sdk/internal.js";
@@ -16,6 +17,7 @@ export interface SecretDeclarations {
  * `secretOutputs` narrows the middle rule to those; one that names
  * `secretLeaves` has only those keys (at any depth) of such an output wrapped,
  * so a connection keeps its host and user readable and its key secret.
+ * Credentials are secret whatever the rules above say.
  */
 export function markSecretOutputs(
   outs: Record<string, unknown>,
@@ -37,10 +39,10 @@ export function markSecretOutputs(
       result[k] = provider.secretLeaves ? wrapLeaves(v, provider.secretLeaves) : new Secret(v);
     } else result[k] = v;
   }
-  return result;
+  return secretCredentialsMap(result);
 }
 
-/** Re-applies secretness, key by key, to values a provider returned in plain. */
+/** Re-applies secretness, key by key, to values a provider returned in plain (credentials are always secret). */
 export function rewrapLike(plain: Record<string, unknown>, like: PropertyMap): PropertyMap {
   const result: PropertyMap = {};
   for (const k of Object.keys(plain).sort()) {
@@ -49,7 +51,7 @@ export function rewrapLike(plain: Record<string, unknown>, like: PropertyMap): P
     const old = like[k];
     result[k] = old !== undefined ? secretLike(v, old) : v;
   }
-  return result;
+  return secretCredentialsMap(result);
 }
 
 /** `v` with secrets at the places `like` has them; a wholly secret `like` makes all of `v` secret. */

@@ -9,7 +9,7 @@ import pLimit from "p-limit";
 import { setRuntime } from "../../sdk/internal.js";
 import { builtinProviders } from "../providers/index.js";
 import { StackCrypter } from "./crypter-source.js";
-import { configValues } from "./config-values.js";
+import { configValues, redactConfigSecrets } from "./config-values.js";
 import { Deployment } from "./deployment.js";
 import { destroyAll } from "./destroy.js";
 import { diffProperties, displayMap, sameSecretness } from "./diff.js";
@@ -134,7 +134,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       }
     } else if (req.kind === "update" && errors.length === 0) {
       const config = configValues(settings, crypter);
-      for (const c of Object.values(config)) if (c.secret) redactor.add(String(c.value));
+      redactConfigSecrets(redactor, config);
       deployment = new Deployment({
         settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
         state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,

@@ -1,32 +1,40 @@
 /**
  * Secrets at rest: AES-256-GCM with a key derived by scrypt from the stack's
- * passphrase and a per-stack salt. The salt string also carries an encrypted
- * check value, so a wrong passphrase is a clear error and never garbage.
+ * passphrase and a per-stack salt. The salt string names its KDF version and
+ * carries an encrypted check value, so a wrong passphrase is a clear error and
+ * never garbage. A ciphertext is bound to where it belongs (additional data:
+ * a resource's URN and property path, a config key), so it cannot be moved.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
 import { DrydockError } from "./errors.js";
 
 const CHECK = "drydock:passphrase-check";
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/** scrypt parameters by salt version: v1 (N=2^15) is still read; new stacks get v2 (N=2^17, 128 MiB). */
+const KDF = {
+  v1: { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 },
+  v2: { N: 1 << 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 },
+} as const;
+type KdfVersion = keyof typeof KDF;
+const CURRENT_KDF: KdfVersion = "v2";
 
 export class Crypter {
   private constructor(private readonly key: Buffer) {}
 
-  /** A new salt string `v1:<salt>:<check>` for a stack, with the crypter that goes with it. */
+  /** A new salt string `v2:<salt>:<check>` for a stack, with the crypter that goes with it. */
   static create(passphrase: string): { salt: string; crypter: Crypter } {
     const salt = randomBytes(16);
-    const crypter = new Crypter(derive(passphrase, salt));
-    return { salt: `v1:${salt.toString("base64")}:${crypter.encrypt(CHECK)}`, crypter };
+    const crypter = new Crypter(derive(passphrase, salt, CURRENT_KDF));
+    return { salt: `${CURRENT_KDF}:${salt.toString("base64")}:${crypter.encrypt(CHECK, CHECK)}`, crypter };
   }
 
   /** Opens a stack's secrets; throws a clear error on a wrong passphrase. */
   static open(passphrase: string, saltString: string, stack: string): Crypter {
-    const m = /^v1:([A-Za-z0-9+/=]+):(.+)$/.exec(saltString);
+    const m = /^(v[12]):([A-Za-z0-9+/=]+):(.+)$/.exec(saltString);
     if (!m) throw new DrydockError("input", `stack "${stack}": encryptionsalt "${saltString}" is malformed`);
-    const crypter = new Crypter(derive(passphrase, Buffer.from(m[1]!, "base64")));
+    const crypter = new Crypter(derive(passphrase, Buffer.from(m[2]!, "base64"), m[1] as KdfVersion));
     let ok = false;
     try {
-      ok = crypter.decrypt(m[2]!) === CHECK;
+      ok = crypter.decrypt(m[3]!, CHECK) === CHECK;
     } catch {
       ok = false;
     }
@@ -36,26 +44,42 @@ export class Crypter {
     return crypter;
   }
 
-  encrypt(plaintext: string): string {
+  /** `v2:<iv>:<ciphertext+tag>`, authenticated together with `where` (which is not stored). */
+  encrypt(plaintext: string, where: string): string {
     const iv = randomBytes(12);
     const c = createCipheriv("aes-256-gcm", this.key, iv);
+    c.setAAD(Buffer.from(where, "utf8"));
     const ct = Buffer.concat([c.update(plaintext, "utf8"), c.final(), c.getAuthTag()]);
-    return `v1:${iv.toString("base64")}:${ct.toString("base64")}`;
+    return `v2:${iv.toString("base64")}:${ct.toString("base64")}`;
   }
 
-  decrypt(ciphertext: string): string {
-    const m = /^v1:([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(ciphertext);
-    if (!m) throw new DrydockError("input", "a secret in state or config is malformed");
-    const iv = Buffer.from(m[1]!, "base64");
-    const data = Buffer.from(m[2]!, "base64");
+  /**
+   * Decrypts a ciphertext made for `where`. A `v1:` one (written before ciphertexts
+   * were bound) is read without additional data; the next write binds it.
+   */
+  decrypt(ciphertext: string, where: string): string {
+    const m = /^(v[12]):([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(ciphertext);
+    if (!m) throw new DrydockError("input", `the secret at ${where} is malformed`);
+    const iv = Buffer.from(m[2]!, "base64");
+    const data = Buffer.from(m[3]!, "base64");
     const d = createDecipheriv("aes-256-gcm", this.key, iv);
+    if (m[1] === "v2") d.setAAD(Buffer.from(where, "utf8"));
     d.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]).toString("utf8");
+    try {
+      return Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]).toString("utf8");
+    } catch (e) {
+      throw new DrydockError("failed", `the secret at ${where} cannot be decrypted: it was encrypted for another place, or it is damaged`, {}, { cause: e });
+    }
+  }
+
+  /** Is this ciphertext in the format from before ciphertexts were bound to their place? */
+  static isUnbound(ciphertext: string): boolean {
+    return ciphertext.startsWith("v1:");
   }
 }
 
-function derive(passphrase: string, salt: Buffer): Buffer {
-  return scryptSync(passphrase, salt, 32, SCRYPT);
+function derive(passphrase: string, salt: Buffer, version: KdfVersion): Buffer {
+  return scryptSync(passphrase, salt, 32, KDF[version]);
 }
 
 /** Where the passphrase comes from; read only when secrets are needed. */

@@ -92,5 +92,5 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The keys of a Connection (at any depth, `sudo.password` too) that hold credentials. */
-export const CREDENTIALS: readonly string[] = ["privateKey", "password", "passphrase"];
+/** The keys of a Connection that hold credentials: the SDK owns the list, next to Connection. */
+export { CREDENTIALS } from "../../sdk/internal.js";

@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import { Output, type Input } from "../output.js";
-import { secretCredentials } from "../ssh/target.js";
 import type { Connection } from "../ssh/connection.js";
 import type { ArgsOf, NameRef } from "./args.js";
 import { nameOf } from "./args.js";
@@ -109,10 +108,8 @@ export class Instance extends CustomResource {
     const image = args.image && typeof args.image === "object" && !Output.isInstance(args.image) && "fingerprint" in args.image
       ? args.image.fingerprint
       : (args.image as Input<string>);
-    const login = args.login && typeof args.login === "object" && !Output.isInstance(args.login) && !(args.login instanceof Promise)
-      ? secretCredentials({ ...args.login }) : args.login;
     super(INSTANCE_TYPE, name, {
-      ...args, image, login, name: args.name ?? name, remote: toEndpoint(args.remote),
+      ...args, image, name: args.name ?? name, remote: toEndpoint(args.remote),
       ...names("profiles", args.profiles, (v) => v instanceof Profile),
       ...names("networks", args.networks, (v) => v instanceof Network),
       ...(isPlainArg(args.rootDisk) ? { rootDisk: { ...args.rootDisk, pool: nameOf(args.rootDisk.pool, (v) => v instanceof StoragePool) } } : {}),

@@ -16,6 +16,13 @@ export const SudoSchema = z.union([
   z.object({ password: z.string().min(1, "sudo password must not be empty") }).strict(),
 ]);
 
+/**
+ * The keys of a Connection (at any depth: `sudo.password`, `jump.privateKey`, a
+ * member's `host.passphrase`) that hold credentials. The engine keeps every
+ * value under such a key secret, whatever form the program gave it in.
+ */
+export const CREDENTIALS: readonly string[] = Object.freeze(["privateKey", "passphrase", "password"]);
+
 export interface Connection {
   readonly host: string;
   readonly port: number;

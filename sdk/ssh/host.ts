@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
 import { ConnectionSchema, HostKeySchema, LoginFields, SudoSchema, checkLogin, type Connection } from "./connection.js";
-import { secretCredentials, toConnection, type ConnectionLike } from "./target.js";
+import { toConnection, type ConnectionLike } from "./target.js";
 
 export const HOST_TYPE = "drydock:ssh:Host";
 
@@ -71,7 +71,7 @@ export class Host extends CustomResource {
   declare readonly facts: Output<HostFacts>;
 
   constructor(name: string, args: HostArgs, opts?: ResourceOptions) {
-    super(HOST_TYPE, name, { ...secretCredentials({ ...args }), ...(args.jump ? { jump: toConnection(args.jump) } : {}) }, opts,
+    super(HOST_TYPE, name, { ...args, ...(args.jump ? { jump: toConnection(args.jump) } : {}) }, opts,
       ["connection", "hostKey", "facts"]);
   }
 }

@@ -56,7 +56,7 @@ export const visible = f.path;
   it("marks everything derived from a secret as secret", async () => {
     const outputs = p.state().outputs as Record<string, unknown>;
     for (const k of ["connection", "derived", "echoed", "literal"]) {
-      expect(outputs[k], k).toMatchObject({ $secret: expect.stringMatching(/^v1:/) });
+      expect(outputs[k], k).toMatchObject({ $secret: expect.stringMatching(/^v2:/) });
     }
     expect(outputs.visible).toBe(`${p.dir}/conn.txt`);
     const shown = await p.ok("stack", "output", "--json");

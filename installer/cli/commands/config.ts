@@ -1,6 +1,7 @@
 /** drydock config [ls] | get | set [--secret] | rm */
 import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
+import { decryptConfig, encryptConfig } from "../../engine/config-values.js";
 import { isSecureValue, loadStackSettings, qualifyConfigKey } from "../../engine/project.js";
 import { updateStackSettings } from "../../engine/settings-file.js";
 import { openProject, passphrase, resolveStack, type Context, type GlobalOptions } from "../context.js";
@@ -56,7 +57,7 @@ export async function configSet(key: string, value: string | undefined, secret: 
   if (secret) o.crypter.get(); // a missing or wrong passphrase fails before the value is asked for
   const v = await valueToSet(k, value, secret);
   await locked(o, g, "set", async ({ ctx, stack, crypter }) => {
-    const stored = secret ? { secure: crypter.get().encrypt(JSON.stringify(v)) } : v;
+    const stored = secret ? encryptConfig(crypter, k, v) : v;
     await crypter.saveIfCreated();
     await updateStackSettings(ctx.project, stack, { set: { [k]: stored } });
   });
@@ -68,7 +69,7 @@ export async function configGet(key: string, showSecrets: boolean, g: GlobalOpti
   const k = qualifyConfigKey(ctx.project, key);
   if (!(k in settings.config)) throw new DrydockError("input", `config "${k}" is not set for stack "${stack}"`);
   const v = settings.config[k];
-  if (isSecureValue(v)) out(showSecrets ? String(JSON.parse(crypter.get().decrypt(v.secure))) : "[secret]");
+  if (isSecureValue(v)) out(showSecrets ? String(decryptConfig(crypter, k, v.secure)) : "[secret]");
   else out(typeof v === "string" ? v : JSON.stringify(v));
   return 0;
 }
@@ -77,7 +78,7 @@ export async function configLs(showSecrets: boolean, g: GlobalOptions): Promise<
   const { settings, crypter } = await open(g);
   const rows = Object.keys(settings.config).sort().map((k) => {
     const v = settings.config[k];
-    const shown = isSecureValue(v) ? (showSecrets ? JSON.parse(crypter.get().decrypt(v.secure)) : "[secret]") : v;
+    const shown = isSecureValue(v) ? (showSecrets ? decryptConfig(crypter, k, v.secure) : "[secret]") : v;
     return [k, shown] as const;
   });
   if (g.json) out(JSON.stringify(Object.fromEntries(rows), null, 2));

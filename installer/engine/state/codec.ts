@@ -1,19 +1,26 @@
-/** Checkpoint <-> JSON text, with every secret encrypted. */
-import { Secret, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
-import type { Crypter } from "../secrets.js";
+/**
+ * Checkpoint <-> JSON text, with every secret encrypted and bound to its place:
+ * the additional data of each ciphertext is `<urn> inputs|outputs|pending <path>`.
+ * Format 1 (unbound ciphertexts) is still read, and written back as format 2.
+ */
+import { Secret, formatPath, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
+import { secretCredentialsMap } from "../credentials.js";
+import { Crypter } from "../secrets.js";
 import { formatProblems, zodProblems } from "../../../sdk/internal.js";
 import { DrydockError } from "../errors.js";
 import { CheckpointFileSchema } from "./schema.js";
 import type { Checkpoint, PendingOperation, ResourceState } from "./types.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** Formats this drydock reads; older ones are rewritten as FORMAT on the next write. */
+const READS = [1, 2];
 
 /** Gives a crypter when a secret must be encrypted or decrypted (throws if none can be had). */
 export type CrypterSource = () => Crypter;
 
 export class CheckpointCodec {
-  /** Ciphertexts by Secret object, so unchanged secrets are not re-encrypted on every write. */
-  private readonly cache = new WeakMap<Secret, string>();
+  /** Ciphertexts by Secret object and place, so unchanged secrets are not re-encrypted on every write. */
+  private readonly cache = new WeakMap<Secret, Map<string, string>>();
 
   constructor(private readonly crypter: CrypterSource | typeof CheckpointCodec.masked) {}
 
@@ -32,11 +39,11 @@ export class CheckpointCodec {
       stack: cp.stack,
       resources: cp.resources.map((r) => ({
         ...r,
-        inputs: this.encodeMap(r.inputs),
-        outputs: this.encodeMap(r.outputs),
+        inputs: this.encodeMap(r.inputs, `${r.urn} inputs`),
+        outputs: this.encodeMap(r.outputs, `${r.urn} outputs`),
       })),
-      outputs: this.encodeMap(cp.outputs),
-      pending: cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs) })),
+      outputs: this.encodeMap(cp.outputs, "stack outputs"),
+      pending: cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs, `${p.urn} pending ${p.op}`) })),
     };
     return `${JSON.stringify(doc, null, 1)}\n`;
   }
@@ -48,8 +55,8 @@ export class CheckpointCodec {
     } catch (e) {
       throw new DrydockError("failed", `state file ${where} is not valid JSON: ${(e as Error).message}`);
     }
-    if (doc?.version !== FORMAT) {
-      throw new DrydockError("failed", `state file ${where} has format version ${String(doc?.version)}; this drydock reads version ${FORMAT}`);
+    if (!READS.includes(doc?.version as number)) {
+      throw new DrydockError("failed", `state file ${where} has format version ${String(doc?.version)}; this drydock reads versions ${READS.join(" and ")}`);
     }
     const checked = CheckpointFileSchema.safeParse(doc);
     if (!checked.success) {
@@ -57,68 +64,84 @@ export class CheckpointCodec {
     }
     const resources = (checked.data.resources as unknown as ResourceState[]).map((r) => ({
       ...r,
-      inputs: this.decodeMap(r.inputs),
-      outputs: this.decodeMap(r.outputs),
+      inputs: this.decodeMap(r.inputs, `${r.urn} inputs`),
+      outputs: this.decodeMap(r.outputs, `${r.urn} outputs`),
     }));
-    const pending = (checked.data.pending as unknown as PendingOperation[]).map((p) => ({ ...p, inputs: this.decodeMap(p.inputs) }));
+    const pending = (checked.data.pending as unknown as PendingOperation[])
+      .map((p) => ({ ...p, inputs: this.decodeMap(p.inputs, `${p.urn} pending ${p.op}`) }));
     return {
       project: String(doc.project),
       stack: String(doc.stack),
       resources,
-      outputs: this.decodeMap(checked.data.outputs as PropertyMap),
+      outputs: this.decodeMap(checked.data.outputs as PropertyMap, "stack outputs"),
       pending,
     };
   }
 
-  private encodeMap(m: PropertyMap): PropertyMap {
-    return this.encodeValue(m) as PropertyMap;
+  private remember(s: Secret, where: string, ct: string): void {
+    const byPlace = this.cache.get(s) ?? new Map<string, string>();
+    byPlace.set(where, ct);
+    this.cache.set(s, byPlace);
   }
 
-  private encodeValue(v: PropertyValue): PropertyValue {
+  private encodeMap(m: PropertyMap, scope: string): PropertyMap {
+    return this.encodeValue(m, scope, []) as PropertyMap;
+  }
+
+  private encodeValue(v: PropertyValue, scope: string, path: readonly PropertyKey[]): PropertyValue {
     if (isSecret(v)) {
-      let ct = this.cache.get(v);
+      const where = placeOf(scope, path);
+      let ct = this.cache.get(v)?.get(where);
       if (ct === undefined) {
-        ct = this.open().encrypt(JSON.stringify(v.value));
-        this.cache.set(v, ct);
+        ct = this.open().encrypt(JSON.stringify(v.value), where);
+        this.remember(v, where, ct);
       }
       return { $secret: ct };
     }
     if (isUnknown(v)) throw new Error("internal: an unknown value reached the state file");
-    if (Array.isArray(v)) return v.map((x) => this.encodeValue(x));
+    if (Array.isArray(v)) return v.map((x, i) => this.encodeValue(x, scope, [...path, i]));
     if (isPlainObject(v)) {
       const out: Record<string, PropertyValue> = {};
-      for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) out[k] = this.encodeValue(x);
+      for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) out[k] = this.encodeValue(x, scope, [...path, k]);
       // A user object that looks like one of our markers is escaped, so it reads back as itself.
       return isMarker(out) ? { $escape: out } : out;
     }
     return v;
   }
 
-  private decodeMap(m: PropertyMap): PropertyMap {
-    return this.decodeValue(m) as PropertyMap;
+  /** Decodes a property map; a credential stored in plain (by a drydock before 2026-12) comes back secret. */
+  private decodeMap(m: PropertyMap, scope: string): PropertyMap {
+    return secretCredentialsMap(this.decodeValue(m, scope, []) as PropertyMap);
   }
 
-  private decodeValue(v: PropertyValue): PropertyValue {
-    if (Array.isArray(v)) return v.map((x) => this.decodeValue(x));
+  private decodeValue(v: PropertyValue, scope: string, path: readonly PropertyKey[]): PropertyValue {
+    if (Array.isArray(v)) return v.map((x, i) => this.decodeValue(x, scope, [...path, i]));
     if (isPlainObject(v)) {
       const o = v as Record<string, PropertyValue>;
       if (isMarker(o) && isPlainObject(o.$escape)) {
         const out: Record<string, PropertyValue> = {};
-        for (const [k, x] of Object.entries(o.$escape as Record<string, PropertyValue>)) out[k] = this.decodeValue(x);
+        for (const [k, x] of Object.entries(o.$escape as Record<string, PropertyValue>)) out[k] = this.decodeValue(x, scope, [...path, k]);
         return out;
       }
       if (typeof o.$secret === "string" && Object.keys(o).length === 1) {
         if (this.crypter === CheckpointCodec.masked) return new Secret("[secret]");
-        const s = new Secret(JSON.parse(this.open().decrypt(o.$secret)) as PropertyValue);
-        this.cache.set(s, o.$secret);
+        const where = placeOf(scope, path);
+        const s = new Secret(JSON.parse(this.open().decrypt(o.$secret, where)) as PropertyValue);
+        // An unbound (format 1) ciphertext is not cached, so the next write binds it to its place.
+        if (!Crypter.isUnbound(o.$secret)) this.remember(s, where, o.$secret);
         return s;
       }
       const out: Record<string, PropertyValue> = {};
-      for (const [k, x] of Object.entries(o)) out[k] = this.decodeValue(x);
+      for (const [k, x] of Object.entries(o)) out[k] = this.decodeValue(x, scope, [...path, k]);
       return out;
     }
     return v;
   }
+}
+
+/** The additional data of a secret: `urn:… inputs connection.privateKey`. */
+function placeOf(scope: string, path: readonly PropertyKey[]): string {
+  return `${scope} ${formatPath(path)}`;
 }
 
 /** `{$secret: …}` and `{$escape: …}` are the codec's own markers. */

@@ -32,7 +32,8 @@ const pending = z.looseObject({
 });
 
 export const CheckpointFileSchema = z.object({
-  version: z.literal(1),
+  /** 1: ciphertexts not bound to their place (read, and rewritten as 2). */
+  version: z.union([z.literal(1), z.literal(2)]),
   project: z.string(),
   stack: z.string(),
   resources: z.array(resource),

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CheckpointCodec } from "../../../../installer/engine/state/codec.js";
 import { Crypter } from "../../../../installer/engine/secrets.js";
@@ -59,7 +61,7 @@ describe("CheckpointCodec", () => {
     );
     expect(text).not.toMatch(/hunter2|31337|tok-123|pending-secret/);
     expect(text).toContain('"$secret"');
-    expect(JSON.parse(text).version).toBe(1);
+    expect(JSON.parse(text).version).toBe(2);
   });
 
   it("asks for the crypter only when there are secrets", () => {
@@ -106,7 +108,7 @@ describe("CheckpointCodec", () => {
 
   it("rejects another format version", () => {
     const codec = new CheckpointCodec(source().get);
-    expect(() => codec.decode(JSON.stringify({ version: 2, resources: [] }), "f")).toThrow(/format version 2; this drydock reads version 1/);
+    expect(() => codec.decode(JSON.stringify({ version: 3, resources: [] }), "f")).toThrow(/format version 3; this drydock reads versions 1 and 2/);
   });
 
   it("a secret encrypted under another key fails to decode", () => {
@@ -120,5 +122,57 @@ describe("CheckpointCodec", () => {
     const codec = new CheckpointCodec(source().get);
     const back = codec.decode(codec.encode(checkpoint({ odd: { $secret: "not encrypted" } })), "t");
     expect(back.resources[0]!.inputs.odd).toEqual({ $secret: "not encrypted" });
+  });
+
+  it("a ciphertext moved to another property fails to decode, naming the place it was read for", () => {
+    const text = new CheckpointCodec(source().get).encode(checkpoint({ a: new Secret("value-of-a"), b: new Secret("value-of-b") }, {}));
+    const doc = JSON.parse(text);
+    doc.resources[0].inputs.b = doc.resources[0].inputs.a;
+    expect(() => new CheckpointCodec(source().get).decode(JSON.stringify(doc), "t")).toThrow(
+      /the secret at urn:drydock:dev::proj::t:t:T::a inputs b cannot be decrypted: it was encrypted for another place/,
+    );
+  });
+
+  it("a ciphertext moved to another resource fails to decode", () => {
+    const cp = checkpoint({ a: new Secret("value-of-a") }, {});
+    const two = { ...cp, resources: [cp.resources[0]!, { ...cp.resources[0]!, urn: "urn:drydock:dev::proj::t:t:T::z", id: "z" }] };
+    const doc = JSON.parse(new CheckpointCodec(source().get).encode(two));
+    doc.resources[1].inputs.a = doc.resources[0].inputs.a;
+    expect(() => new CheckpointCodec(source().get).decode(JSON.stringify(doc), "t")).toThrow(/T::z inputs a cannot be decrypted/);
+  });
+});
+
+describe("CheckpointCodec migration from format 1", () => {
+  // Written by the drydock before ciphertexts were bound (format 1, salt v1), including credentials it stored in plain.
+  const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/state-v1.json"), "utf8")) as { salt: string; state: unknown };
+  const old = Crypter.open("fixture passphrase", fixture.salt, "dev");
+  const text = JSON.stringify(fixture.state);
+
+  it("reads a format 1 file, and its plain credentials come back secret", () => {
+    const cp = new CheckpointCodec(() => old).decode(text, "v1.json");
+    const [cmd, leaked] = cp.resources;
+    expect(reveal(cmd!.inputs)).toMatchObject({ connection: { privateKey: "v1-fixture-private-key-material", user: "root" } });
+    expect(reveal(cmd!.outputs)).toEqual({ stdout: "ok", token: "v1-fixture-token-value" });
+    const lc = leaked!.inputs.connection as Record<string, unknown>;
+    expect(isSecret(lc.privateKey)).toBe(true);
+    expect(isSecret((lc.sudo as Record<string, unknown>).password)).toBe(true);
+    expect(lc.user).toBe("root");
+    expect(reveal(cp.outputs)).toEqual({ secretOut: "v1-fixture-stack-output" });
+    expect(reveal(cp.pending[0]!.inputs)).toEqual({ password: "v1-fixture-pending-pw" });
+  });
+
+  it("writes it back as format 2: every ciphertext bound, no credential in plain, and it reads back the same", () => {
+    const codec = new CheckpointCodec(() => old);
+    const cp = codec.decode(text, "v1.json");
+    const written = codec.encode(cp);
+    const doc = JSON.parse(written);
+    expect(doc.version).toBe(2);
+    expect(written).not.toMatch(/v1-plain-leaked-private-key|v1-plain-sudo-password|v1-fixture/);
+    const cts = [...written.matchAll(/"\$secret": "([^"]+)"/g)].map((m) => m[1]!);
+    expect(cts).toHaveLength(6);
+    for (const ct of cts) expect(ct).toMatch(/^v2:/);
+    const again = new CheckpointCodec(() => Crypter.open("fixture passphrase", fixture.salt, "dev")).decode(written, "v2.json");
+    expect(reveal(again.resources[1]!.inputs)).toEqual(reveal(cp.resources[1]!.inputs));
+    expect(reveal(again.outputs)).toEqual({ secretOut: "v1-fixture-stack-output" });
   });
 });
