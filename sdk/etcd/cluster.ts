@@ -126,7 +126,7 @@ export class Cluster extends CustomResource {
     const restoreFrom = typeof args.restoreFrom === "string" ? { file: args.restoreFrom } : args.restoreFrom;
     super(CLUSTER_TYPE, name, {
       ...args, clusterName: args.clusterName ?? name, members: args.members.map(member), ca, restoreFrom,
-    }, { ...opts, additionalSecretOutputs: ["clientKeyPem", "pki", ...(opts?.additionalSecretOutputs ?? [])] },
+    }, { ...opts, additionalSecretOutputs: ["clientKeyPem", ...(opts?.additionalSecretOutputs ?? [])] },
     ["endpoints", "caCertPem", "clientCertPem", "clientKeyPem", "memberIds", "pki"]);
   }
 }

@@ -17,11 +17,13 @@ export const SudoSchema = z.union([
 ]);
 
 /**
- * The keys of a Connection (at any depth: `sudo.password`, `jump.privateKey`, a
- * member's `host.passphrase`) that hold credentials. The engine keeps every
- * value under such a key secret, whatever form the program gave it in.
+ * The keys that hold credentials, at any depth: a Connection's (`sudo.password`,
+ * `jump.privateKey`, a member's `host.passphrase`) and private keys in PEM
+ * (`keyPem` of a CA or certificate pair, `privateKeyPem`, `clientKeyPem`). The
+ * engine keeps every value under such a key secret, whatever form the program
+ * or a provider gave it in, so what sits beside it (a host, an address) stays readable.
  */
-export const CREDENTIALS: readonly string[] = Object.freeze(["privateKey", "passphrase", "password"]);
+export const CREDENTIALS: readonly string[] = Object.freeze(["privateKey", "passphrase", "password", "keyPem", "privateKeyPem", "clientKeyPem"]);
 
 export interface Connection {
   readonly host: string;

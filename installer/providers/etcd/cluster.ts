@@ -7,7 +7,7 @@ import { fetchArtifact } from "../../artifacts/fetch.js";
 import { readBackup, snapshotOf } from "../../backup/archive.js";
 import { ensureCerts, type ClusterCerts } from "./certs.js";
 import { changeCluster } from "./change.js";
-import { checkWith, isUnknown, etcd, pki, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { CREDENTIALS, checkWith, isUnknown, etcd, pki, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import { clusterDiff } from "./diff.js";
 import { waitHealthy } from "./health.js";
 import { memberList, type Ops } from "./members.js";
@@ -49,6 +49,8 @@ export function clusterProvider(connect: Connector, clock: Clock): ResourceProvi
 
   return {
     secretOutputs: ["clientKeyPem", "pki"],
+    // Only the keys inside `pki` are secret: its member addresses stay readable in messages.
+    secretLeaves: CREDENTIALS,
 
     async check(olds, news) {
       const r = checkWith(etcd.ClusterArgsSchema, news);

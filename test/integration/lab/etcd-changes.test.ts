@@ -13,8 +13,15 @@ const PREFIX = "dd-etcdx";
 const members = [1, 2, 3].map((i) => `${PREFIX}-${i}`);
 
 /** When each member's etcd last started (the host's monotonic clock, the same for every container), in µs. */
+/** When each member's etcd last started (monotonic µs). systemd answers 0 or nothing while busy under load: asked again, briefly. */
 async function startTimes(): Promise<number[]> {
-  return Promise.all(members.map(async (m) => Number((await lxc("exec", m, "--", "systemctl", "show", "etcd.service", "-p", "ExecMainStartTimestampMonotonic", "--value")).trim())));
+  return Promise.all(members.map(async (m) => {
+    for (let tries = 1; ; tries++) {
+      const t = Number((await lxc("exec", m, "--", "systemctl", "show", "etcd.service", "-p", "ExecMainStartTimestampMonotonic", "--value")).trim());
+      if (t > 0 || tries === 10) return t;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }));
 }
 
 /** Writes a key every 200 ms until stopped; counts the writes that failed (no quorum). */
