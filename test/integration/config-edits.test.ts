@@ -48,7 +48,7 @@ new local.Command("uses-secret", { create: "true", environment: { T: secret("tok
     const text = p.read("drydock.dev.yaml");
     expect(text).toContain("# dev, edited");
     expect(text).toContain("proj:added: during the run # keep me");
-    expect(text).toMatch(/^encryptionsalt: v1:/m);
+    expect(text).toMatch(/^encryptionsalt: v2:/m);
     expect((await p.ok("config", "get", "added")).stdout.trim()).toBe("during the run");
     await p.ok("preview", "--expect-no-changes");
   });

@@ -73,10 +73,10 @@ export async function lxc(...args: string[]): Promise<string> {
 
 export async function lxcNames(kind: "list" | "network list" | "storage list" | "profile list", prefix: string): Promise<string[]> {
   const out = await lxc(...kind.split(" "), "--format", "csv", ...(kind === "list" ? ["-c", "n"] : []));
-  return out.split("\n").map((l) => l.split(",")[0]!).filter((n) => n.startsWith(prefix)).sort();
+  return out.split("\n").map((l) => l.split(",")[0]!).filter((n) => n === prefix || n.startsWith(`${prefix}-`)).sort();
 }
 
-/** Removes everything named with `prefix` (instances, profiles, networks, pools), whatever a failed test left. */
+/** Removes everything named `prefix` or `prefix-…` (instances, profiles, networks, pools), whatever a failed test left. */
 export async function sweep(prefix: string): Promise<void> {
   for (const n of await lxcNames("list", prefix)) await execa("lxc", ["delete", "--force", n], { reject: false, stdin: "ignore" });
   for (const n of await lxcNames("profile list", prefix)) await execa("lxc", ["profile", "delete", n], { reject: false });

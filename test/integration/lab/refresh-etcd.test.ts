@@ -9,7 +9,7 @@ import type { TempProject } from "../cli.js";
 import { describeLab, sweep } from "./env.js";
 import { etcdProject } from "./etcd-env.js";
 
-const PREFIX = "dd-refresh";
+const PREFIX = "dd-refetcd";
 const MEMBER = `${PREFIX}-1`;
 
 /** A state entry with each secret's ciphertext (new on every write) replaced by a mark. */
