@@ -7,7 +7,8 @@
 import { PartialResultError } from "./deps.js";
 import { actualMembers, memberKey } from "./diff.js";
 import { addMember, memberList, MembershipError, removeMember, type Ops } from "./members.js";
-import { peerUrl, type Inputs, type Member, type Outputs } from "./plan.js";
+import type { Outputs } from "./outputs.js";
+import { peerUrl, type Inputs, type Member } from "./plan.js";
 import { rollingUpdate } from "./rolling.js";
 
 /** Builds outputs for a member list; `fallbackIds` are used when etcd cannot be asked. */

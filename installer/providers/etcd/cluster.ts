@@ -11,7 +11,8 @@ import { CREDENTIALS, checkWith, isUnknown, etcd, pki, type Connector, type Prov
 import { clusterDiff } from "./diff.js";
 import { waitHealthy } from "./health.js";
 import { memberList, type Ops } from "./members.js";
-import { clientUrl, initialCluster, memberProblems, type Inputs, type Member, type Outputs } from "./plan.js";
+import type { Outputs } from "./outputs.js";
+import { clientUrl, initialCluster, memberProblems, type Inputs, type Member } from "./plan.js";
 import { install, preflight, start, wipe, type Binaries } from "./remote.js";
 import { restoreMember } from "./restore.js";
 import { readMembers } from "./read.js";

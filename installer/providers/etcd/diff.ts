@@ -6,7 +6,8 @@
 import { signedBy } from "../pki/certificate.js";
 import { certsDue } from "./certs.js";
 import { isUnknown, machineOf, same, type DiffResult } from "./deps.js";
-import { address, type Inputs, type Member, type Outputs } from "./plan.js";
+import type { Outputs } from "./outputs.js";
+import { address, type Inputs, type Member } from "./plan.js";
 
 /** Inputs whose change means a new cluster (new data), not a rolling change. */
 export const REPLACING = ["clusterName", "ca", "dataDir"] as const;

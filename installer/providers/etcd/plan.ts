@@ -2,21 +2,9 @@
 import { isIPv4, isIPv6 } from "../../../sdk/net.js";
 import { renderTemplate } from "../../render/template.js";
 import { isUnknown, machineOf, type etcd } from "./deps.js";
-import type { ClusterCerts } from "./certs.js";
 
 export type Inputs = etcd.ClusterInputs;
 export type Member = etcd.MemberInputs;
-
-/** The cluster's outputs: its inputs as they really are (after a partial failure, the members that exist), and what it made. */
-export interface Outputs extends Inputs {
-  readonly endpoints: string[];
-  readonly caCertPem: string;
-  readonly clientCertPem: string;
-  readonly clientKeyPem: string;
-  readonly memberIds: Record<string, string>;
-  /** Every certificate and key the cluster keeps (the CA's too when it made its own). */
-  readonly pki: ClusterCerts;
-}
 
 /** The member's address: given, else its connection's host when that is an IP. */
 export function addressOf(m: Member): string | undefined {

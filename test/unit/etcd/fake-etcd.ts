@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { etcd } from "../../../sdk/index.js";
 import { FakeTransport } from "../../../installer/transport/fake.js";
 import { clusterProvider } from "../../../installer/providers/etcd/cluster.js";
-import type { Inputs, Outputs } from "../../../installer/providers/etcd/plan.js";
+import type { Inputs } from "../../../installer/providers/etcd/plan.js";
+import type { Outputs } from "../../../installer/providers/etcd/outputs.js";
 import { PartialResultError, type ProviderContext } from "../../../sdk/index.js";
 import { expect } from "vitest";
 

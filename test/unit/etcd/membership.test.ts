@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Outputs } from "../../../installer/providers/etcd/plan.js";
+import type { Outputs } from "../../../installer/providers/etcd/outputs.js";
 import { created, ctx, inputs, partial } from "./fake-etcd.js";
 
 const A3 = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
