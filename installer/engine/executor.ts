@@ -100,7 +100,7 @@ export class Executor {
     call: (ctx: ProviderContext) => Promise<T>,
     record: Recorder<T>,
   ): Promise<T> {
-    return this.o.limit(async () => {
+    const r = await this.o.limit(async (): Promise<{ value?: T; failure?: DrydockError; message?: string; durationMs: number }> => {
       if (this.o.stopped()) throw new SkippedError(`${urn}: not started because an earlier step failed`);
       const started = performance.now();
       this.emit("start", op, urn, type, extra);
@@ -117,20 +117,24 @@ export class Executor {
       else if (partial) record.partial!(partial);
       // A provider that returned or threw has finished, its cleanup included.
       if (key && settled(o)) this.o.state.pending.delete(key);
-      await this.o.state.flush();
       const durationMs = Math.round(performance.now() - started);
-      if (o.returned && !o.timedOut) {
-        this.emit("done", op, urn, type, { ...extra, durationMs });
-        return o.returned.value;
-      }
+      if (o.returned && !o.timedOut) return { value: o.returned.value, durationMs };
       const recorded = o.returned ? "its result is recorded in state"
         : partial ? "what it made is recorded in state, and the next run finishes it" : undefined;
       const message = this.o.redactor.redact(`${op} failed: ${failureMessage(o, recorded)}`);
-      this.emit("failed", op, urn, type, { ...extra, error: message, durationMs });
-      const err = new DrydockError("step", `${urn}: ${message}`, { urn, step: op }, { cause: o.thrown?.error ?? o.timedOut?.error });
-      this.o.onFailure(err);
-      throw new SkippedError(err.message);
+      const failure = new DrydockError("step", `${urn}: ${message}`, { urn, step: op }, { cause: o.thrown?.error ?? o.timedOut?.error });
+      // Before the slot is free: no step waiting for it starts after a failure.
+      this.o.onFailure(failure);
+      return { failure, message, durationMs };
     });
+    // Written outside the concurrency slot, so the next step starts meanwhile and the writes of steps that end together coalesce.
+    await this.o.state.flush();
+    if (!r.failure) {
+      this.emit("done", op, urn, type, { ...extra, durationMs: r.durationMs });
+      return r.value as T;
+    }
+    this.emit("failed", op, urn, type, { ...extra, error: r.message, durationMs: r.durationMs });
+    throw new SkippedError(r.failure.message);
   }
 
   private describe(op: StepOp, spec: StepSpec): void {

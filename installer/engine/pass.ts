@@ -108,7 +108,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
           try {
             const text = codec.encode(cp);
             await crypter.saveIfCreated();
-            await write(text, !sameCheckpoint(cp, checkpoint));
+            await write(text, () => !sameCheckpoint(cp, checkpoint));
           } catch (e) {
             if (e instanceof DrydockError) throw e;
             throw new DrydockError("failed", `saving the state of stack "${req.stack}" failed: ${errorMessage(e)}`, {}, { cause: e });

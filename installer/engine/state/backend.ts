@@ -83,16 +83,17 @@ export class FileBackend {
   /**
    * The writes of one pass (which holds the stack's lock): a write that would
    * not change the file is skipped, and the first one that changes what the
-   * checkpoint holds (`changed`) first keeps the checkpoint the pass started
-   * from in history, so a pass that changes nothing adds no copy.
+   * checkpoint holds (`changed`, asked only until a copy is kept) first keeps
+   * the checkpoint the pass started from in history, so a pass that changes
+   * nothing adds no copy.
    */
-  passWriter(stack: string, operation: string): (text: string, changed: boolean) => Promise<void> {
+  passWriter(stack: string, operation: string): (text: string, changed: () => boolean) => Promise<void> {
     let last: string | undefined;
     let kept = false;
     return async (text, changed) => {
       last ??= await this.readText(stack);
       if (text === last) return;
-      if (changed && !kept) {
+      if (!kept && changed()) {
         await this.history(stack).keep(last, operation);
         kept = true;
       }
