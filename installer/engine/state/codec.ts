@@ -1,6 +1,8 @@
 /**
  * Checkpoint <-> JSON text, with every secret encrypted and bound to its place:
  * the additional data of each ciphertext is `<urn> inputs|outputs|pending <path>`.
+ * A long output string equal to its input of the same name (a file's content)
+ * is stored once, in the inputs, and the output as `{"$input": "<name>"}`.
  * Format 1 (unbound ciphertexts) is still read, and written back as format 2.
  */
 import { Secret, formatPath, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
@@ -40,7 +42,7 @@ export class CheckpointCodec {
       resources: cp.resources.map((r) => ({
         ...r,
         inputs: this.encodeMap(r.inputs, `${r.urn} inputs`),
-        outputs: this.encodeMap(r.outputs, `${r.urn} outputs`),
+        outputs: this.encodeOutputs(r),
       })),
       outputs: this.encodeMap(cp.outputs, "stack outputs"),
       pending: cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs, `${p.urn} pending ${p.op}`) })),
@@ -62,11 +64,10 @@ export class CheckpointCodec {
     if (!checked.success) {
       throw new DrydockError("failed", `state file ${where} is damaged:\n${formatProblems(zodProblems(checked.error.issues, doc))}`);
     }
-    const resources = (checked.data.resources as unknown as ResourceState[]).map((r) => ({
-      ...r,
-      inputs: this.decodeMap(r.inputs, `${r.urn} inputs`),
-      outputs: this.decodeMap(r.outputs, `${r.urn} outputs`),
-    }));
+    const resources = (checked.data.resources as unknown as ResourceState[]).map((raw) => {
+      const r = { ...raw, inputs: this.decodeMap(raw.inputs, `${raw.urn} inputs`) };
+      return { ...r, outputs: this.decodeOutputs(r, raw.outputs, doc.version as number) };
+    });
     const pending = (checked.data.pending as unknown as PendingOperation[])
       .map((p) => ({ ...p, inputs: this.decodeMap(p.inputs, `${p.urn} pending ${p.op}`) }));
     return {
@@ -82,6 +83,37 @@ export class CheckpointCodec {
     const byPlace = this.cache.get(s) ?? new Map<string, string>();
     byPlace.set(where, ct);
     this.cache.set(s, byPlace);
+  }
+
+  /** A resource's outputs, each long one equal to its same-named input as a reference to it. */
+  private encodeOutputs(r: ResourceState): PropertyMap {
+    // Outputs named like a marker are stored as they are, escaped where needed, never with references.
+    if (Object.keys(r.outputs).some((k) => k.startsWith("$"))) return this.encodeMap(r.outputs, `${r.urn} outputs`);
+    const out: Record<string, PropertyValue> = {};
+    for (const [k, v] of Object.entries(r.outputs)) {
+      out[k] = sharedWithInput(v, r.inputs[k]) ? { $input: k } : this.encodeValue(v, `${r.urn} outputs`, [k]);
+    }
+    return out;
+  }
+
+  /** Outputs as stored (`stored`): a `{"$input": name}` entry is the input of that name (`r.inputs`, decoded already). */
+  private decodeOutputs(r: ResourceState, stored: PropertyMap, version: number): PropertyMap {
+    const raw = stored as Record<string, PropertyValue>;
+    // Format 1 had no references (a `$input` there is a user's value).
+    const refs = version < 2 || Object.keys(raw).some((k) => k.startsWith("$")) ? [] : Object.keys(raw).filter((k) => {
+      const v = raw[k];
+      return isPlainObject(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>).$input === "string";
+    });
+    if (refs.length === 0) return this.decodeMap(stored, `${r.urn} outputs`);
+    const own = this.decodeMap(Object.fromEntries(Object.entries(raw).filter(([k]) => !refs.includes(k))), `${r.urn} outputs`);
+    const out: PropertyMap = {};
+    for (const k of Object.keys(raw)) {
+      if (!refs.includes(k)) { out[k] = own[k]!; continue; }
+      const name = (raw[k] as { $input: string }).$input;
+      if (name !== k || !(k in r.inputs)) throw new DrydockError("failed", `state of ${r.urn} is damaged: output ${k} refers to input ${JSON.stringify(name)}, which it does not have`);
+      out[k] = r.inputs[k]!;
+    }
+    return out;
   }
 
   private encodeMap(m: PropertyMap, scope: string): PropertyMap {
@@ -144,8 +176,19 @@ function placeOf(scope: string, path: readonly PropertyKey[]): string {
   return `${scope} ${formatPath(path)}`;
 }
 
-/** `{$secret: …}` and `{$escape: …}` are the codec's own markers. */
+/** Outputs shorter than this are stored as they are (readable in the state file); longer ones equal to their input, once. */
+const SHARED_MIN_LENGTH = 4096;
+
+/** True for a long string output equal to the same-named input, secret exactly when it is. */
+function sharedWithInput(out: PropertyValue, input: PropertyValue | undefined): boolean {
+  if (input === undefined || isSecret(out) !== isSecret(input)) return false;
+  const a = isSecret(out) ? out.value : out;
+  const b = isSecret(input) ? input.value : input;
+  return typeof a === "string" && a.length >= SHARED_MIN_LENGTH && a === b;
+}
+
+/** `{$secret: …}`, `{$escape: …}` and `{$input: …}` are the codec's own markers. */
 function isMarker(o: Record<string, unknown>): boolean {
   const keys = Object.keys(o);
-  return keys.length === 1 && (keys[0] === "$secret" || keys[0] === "$escape");
+  return keys.length === 1 && (keys[0] === "$secret" || keys[0] === "$escape" || keys[0] === "$input");
 }

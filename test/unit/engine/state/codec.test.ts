@@ -142,6 +142,45 @@ describe("CheckpointCodec", () => {
   });
 });
 
+describe("CheckpointCodec: a long output equal to its input is stored once", () => {
+  const big = "x".repeat(8192);
+
+  it("writes a file's content once, and reads it back in both places, secret where it was", () => {
+    const codec = new CheckpointCodec(source().get);
+    const secretBig = new Secret(`k${big}`);
+    const cp = checkpoint({ content: big, key: secretBig, short: "s" }, { content: big, key: secretBig, short: "s", sha256: "ab" });
+    const text = codec.encode(cp);
+    expect(text.split(big).length - 1).toBe(1);
+    const doc = JSON.parse(text);
+    expect(doc.resources[0].outputs.content).toEqual({ $input: "content" });
+    expect(doc.resources[0].outputs.key).toEqual({ $input: "key" });
+    expect(doc.resources[0].outputs.short).toBe("s"); // short values stay readable where they are
+    const back = new CheckpointCodec(source().get).decode(text, "t").resources[0]!;
+    expect(back.outputs.content).toBe(big);
+    expect(isSecret(back.outputs.key) && back.outputs.key.value).toBe(`k${big}`);
+    expect(Object.keys(back.outputs)).toEqual(["content", "key", "short", "sha256"]);
+  });
+
+  it("keeps an output that differs from its input, or differs in secretness, in full", () => {
+    const text = new CheckpointCodec(source().get).encode(checkpoint({ a: big, b: big }, { a: `${big}!`, b: new Secret(big) }));
+    const outputs = JSON.parse(text).resources[0].outputs;
+    expect(outputs.a).toBe(`${big}!`);
+    expect(outputs.b.$secret).toEqual(expect.any(String));
+  });
+
+  it("a program's own { $input } value round trips as itself, and a reference to a missing input is damage", () => {
+    const codec = new CheckpointCodec(source().get);
+    const odd = { $input: "content" };
+    const back = codec.decode(codec.encode(checkpoint({ x: 1 }, { content: odd, nested: { v: odd } })), "t");
+    expect(back.resources[0]!.outputs).toEqual({ content: odd, nested: { v: odd } });
+    const named = { $secret: "plain", content: big };
+    expect(codec.decode(codec.encode(checkpoint({ content: big }, named)), "t").resources[0]!.outputs).toEqual(named);
+    const doc = JSON.parse(codec.encode(checkpoint({ content: big }, { content: big })));
+    delete doc.resources[0].inputs.content;
+    expect(() => codec.decode(JSON.stringify(doc), "t")).toThrow(/output content refers to input "content", which it does not have/);
+  });
+});
+
 describe("CheckpointCodec migration from format 1", () => {
   // Written by the drydock before ciphertexts were bound (format 1, salt v1), including credentials it stored in plain.
   const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/state-v1.json"), "utf8")) as { salt: string; state: unknown };
