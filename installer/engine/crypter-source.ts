@@ -4,6 +4,12 @@ import type { Project, StackSettings } from "./project.js";
 import { Crypter } from "./secrets.js";
 import { updateStackSettings } from "./settings-file.js";
 
+/** A stack key derived by one pass of a command, for the next pass of the same command: the salt it goes with, and the key. */
+export interface DerivedKey {
+  readonly salt: string;
+  readonly key: Uint8Array;
+}
+
 export class StackCrypter {
   private crypter: Crypter | undefined;
   /** Set when a new salt was made and must be saved with the stack's settings. */
@@ -14,7 +20,14 @@ export class StackCrypter {
     private readonly stack: string,
     private readonly settings: StackSettings,
     private readonly passphrase: string | undefined,
+    /** The key an earlier pass of this command derived (its salt must be the stack's, or the stack must have none yet). */
+    private readonly known?: DerivedKey,
   ) {}
+
+  /** The key this pass derived or was given, if a secret was touched. */
+  derived(): DerivedKey | undefined {
+    return this.crypter && this.settings.encryptionsalt ? { salt: this.settings.encryptionsalt, key: this.crypter.exportKey() } : undefined;
+  }
 
   get = (): Crypter => {
     if (this.crypter) return this.crypter;
@@ -24,7 +37,14 @@ export class StackCrypter {
         `stack "${this.stack}" has secrets: set DRYDOCK_PASSPHRASE or pass --passphrase-file to encrypt and decrypt them`,
       );
     }
-    if (this.settings.encryptionsalt) {
+    if (this.known && (this.settings.encryptionsalt ?? this.known.salt) === this.known.salt) {
+      // The plan pass's key: its salt is the stack's, or one the plan made that this pass now saves.
+      this.crypter = Crypter.withKey(this.known.key, this.known.salt, this.stack);
+      if (!this.settings.encryptionsalt) {
+        this.settings.encryptionsalt = this.known.salt;
+        this.created = true;
+      }
+    } else if (this.settings.encryptionsalt) {
       this.crypter = Crypter.open(this.passphrase, this.settings.encryptionsalt, this.stack);
     } else {
       const { salt, crypter } = Crypter.create(this.passphrase);

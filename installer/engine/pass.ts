@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import { setRuntime } from "../../sdk/internal.js";
 import { builtinProviders } from "../providers/index.js";
-import { StackCrypter } from "./crypter-source.js";
+import { StackCrypter, type DerivedKey } from "./crypter-source.js";
 import { configValues, redactConfigSecrets } from "./config-values.js";
 import { Deployment } from "./deployment.js";
 import { destroyAll } from "./destroy.js";
@@ -36,6 +36,8 @@ export interface PassRequest {
   readonly projectDir: string;
   readonly stack: string;
   readonly passphrase?: string | undefined;
+  /** The stack key an earlier pass of this command derived, so scrypt runs once. */
+  readonly key?: DerivedKey | undefined;
   readonly parallel: number;
   readonly targets?: readonly string[] | undefined;
   readonly targetDependents?: boolean | undefined;
@@ -56,6 +58,8 @@ export interface PassResult {
   /** True if state would change even without resource changes (renames, options, outputs, pending work). */
   readonly stateChanged: boolean;
   readonly errors: readonly { readonly kind: ErrorKind; readonly message: string }[];
+  /** The stack key this pass derived or used, for the command's next pass. */
+  readonly key?: DerivedKey | undefined;
 }
 
 async function registryFor(project: Project): Promise<ProviderRegistry> {
@@ -82,6 +86,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
   const started = performance.now();
   const errors: DrydockError[] = [];
   let stateChanged = false;
+  let derived: () => DerivedKey | undefined = () => req.key;
   const events: EventSink = (e: EngineEvent) => {
     if (e.type === "step" && !e.original && e.phase === (req.dryRun ? "plan" : "done")) counts[e.op]++;
     sink(e);
@@ -91,7 +96,8 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     events({ type: "prelude", operation: req.operation, stack: req.stack, project: project.name, dryRun: req.dryRun });
     const backend = new FileBackend(backendRoot(project.dir), project.name);
     const settings = await loadStackSettings(project, req.stack);
-    const crypter = new StackCrypter(project, req.stack, settings, req.passphrase);
+    const crypter = new StackCrypter(project, req.stack, settings, req.passphrase, req.key);
+    derived = () => crypter.derived();
     const codec = new CheckpointCodec(crypter.get);
     const checkpoint = await backend.load(req.stack, codec);
     const registry = await registryFor(project);
@@ -159,7 +165,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     type: "summary", operation: req.operation, dryRun: req.dryRun, counts, changes,
     result: unique.length ? "failed" : "succeeded", durationMs: Math.round(performance.now() - started),
   });
-  return { counts, changes, stateChanged: stateChanged || changes, errors: unique.map((e) => ({ kind: e.kind, message: e.message })) };
+  return { counts, changes, stateChanged: stateChanged || changes, errors: unique.map((e) => ({ kind: e.kind, message: e.message })), key: derived() };
 }
 
 async function runProgram(

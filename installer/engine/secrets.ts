@@ -31,7 +31,18 @@ export class Crypter {
   static open(passphrase: string, saltString: string, stack: string): Crypter {
     const m = /^(v[12]):([A-Za-z0-9+/=]+):(.+)$/.exec(saltString);
     if (!m) throw new DrydockError("input", `stack "${stack}": encryptionsalt "${saltString}" is malformed`);
-    const crypter = new Crypter(derive(passphrase, Buffer.from(m[2]!, "base64"), m[1] as KdfVersion));
+    return Crypter.withKey(derive(passphrase, Buffer.from(m[2]!, "base64"), m[1] as KdfVersion), saltString, stack);
+  }
+
+  /**
+   * Opens a stack's secrets with a key derived earlier in this process (the
+   * plan pass's, handed to the apply pass), so scrypt runs once per command.
+   * The salt's check value is still verified.
+   */
+  static withKey(key: Uint8Array, saltString: string, stack: string): Crypter {
+    const m = /^(v[12]):([A-Za-z0-9+/=]+):(.+)$/.exec(saltString);
+    if (!m) throw new DrydockError("input", `stack "${stack}": encryptionsalt "${saltString}" is malformed`);
+    const crypter = new Crypter(Buffer.from(key));
     let ok = false;
     try {
       ok = crypter.decrypt(m[3]!, CHECK) === CHECK;
@@ -70,6 +81,11 @@ export class Crypter {
     } catch (e) {
       throw new DrydockError("failed", `the secret at ${where} cannot be decrypted: it was encrypted for another place, or it is damaged`, {}, { cause: e });
     }
+  }
+
+  /** A copy of the derived key, to hand to another pass of the same command (never written anywhere). */
+  exportKey(): Uint8Array {
+    return new Uint8Array(this.key);
   }
 
   /** Is this ciphertext in the format from before ciphertexts were bound to their place? */

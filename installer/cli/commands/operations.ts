@@ -9,6 +9,9 @@ import { EventsFileReporter } from "../render/events-file.js";
 import { JsonReporter, PlainReporter, TeeReporter, type Reporter } from "../render/plain.js";
 import { out } from "../output.js";
 
+/** A pass request before it is a plan or an apply. */
+type PassRequestBase = Omit<PassRequest, "dryRun">;
+
 export interface OperationFlags {
   readonly diff?: boolean;
   readonly expectNoChanges?: boolean;
@@ -82,7 +85,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   const ctx = await openProject(g);
   const stack = await resolveStack(ctx);
   const parallel = f.parallel ?? 16;
-  const base = {
+  let base: PassRequestBase = {
     kind: kind === "preview" || kind === "up" ? "update" : kind,
     operation: kind,
     projectDir: ctx.project.dir,
@@ -92,7 +95,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     targets: f.target,
     targetDependents: f.targetDependents,
     refresh: f.refresh,
-  } as const;
+  };
   const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
   const signals = onInterrupt(lock);
   const diags = new ShownDiags();
@@ -103,6 +106,8 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
       const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags);
       if (plan.errors.length) return failed(plan, g);
+      // The apply pass opens the stack's secrets with the key the plan derived: scrypt runs once.
+      base = { ...base, key: plan.key };
       if (f.expectNoChanges && plan.stateChanged) {
         process.stderr.write("error: no changes were expected, but the plan has changes\n");
         return 1;
