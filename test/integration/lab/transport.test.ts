@@ -168,13 +168,19 @@ describeLab("SSH transport on the lab", (lab) => {
 
   it("an upload whose sshd is killed midway is retried and verified; no half-written file is ever in place", async () => {
     const log: string[] = [];
-    const t = sshTransport(node, (m) => log.push(m));
+    const t0 = Date.now();
+    const t = sshTransport(node, (m) => log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${m}`));
     const data = randomBytes(64 << 20);
     const sum = createHash("sha256").update(data).digest("hex");
     const upload = t.upload(data, "/opt/dd/big.bin");
     await sleep(300);
     await lxc("exec", name, "--", "systemctl", "kill", "--signal=KILL", "ssh.service");
-    const r = await upload;
+    log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s sshd killed`);
+    // Should it hang, say where: what the transport reported, and when.
+    let timer: NodeJS.Timeout | undefined;
+    const r = await Promise.race([upload, new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`the upload has not finished after 110 s; the transport said:\n${log.join("\n")}`)), 110_000);
+    })]).finally(() => clearTimeout(timer));
     expect(r).toEqual({ changed: true, sha256: sum });
     // The kill did land mid-transfer: the upload says so, and started again.
     expect(log.some((m) => /upload of \/opt\/dd\/big.bin .* interrupted .*retrying/.test(m))).toBe(true);
