@@ -99,7 +99,8 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     const crypter = new StackCrypter(project, req.stack, settings, req.passphrase, req.key);
     derived = () => crypter.derived();
     const codec = new CheckpointCodec(crypter.get);
-    const checkpoint = await backend.load(req.stack, codec);
+    const startText = await backend.readText(req.stack);
+    const checkpoint = backend.decode(req.stack, startText, codec);
     const registry = await registryFor(project);
     const redactor = new Redactor();
     if (req.passphrase) redactor.add(req.passphrase);
@@ -107,7 +108,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
       redactor.addTree(r.inputs);
       redactor.addTree(r.outputs);
     }
-    const write = backend.passWriter(req.stack, req.operation);
+    const write = backend.passWriter(req.stack, req.operation, startText);
     const persist = req.dryRun
       ? undefined
       : async (cp: Parameters<FileBackend["save"]>[0]) => {

@@ -45,7 +45,7 @@ export async function backupTake(o: { out?: string }, g: GlobalOptions): Promise
   const lock = await ctx.backend.lock(stack, "drydock backup");
   try {
     const stateText = await ctx.backend.readText(stack);
-    const cp = await ctx.backend.load(stack, new CheckpointCodec(crypter.get));
+    const cp = ctx.backend.decode(stack, stateText, new CheckpointCodec(crypter.get));
     const clusters = cp.resources.filter((r) => r.type === etcd.CLUSTER_TYPE && !r.pendingDelete);
     const files: Record<string, Buffer> = {
       "state.json": Buffer.from(stateText),

@@ -69,7 +69,12 @@ export class FileBackend {
   }
 
   async load(stack: string, codec: CheckpointCodec): Promise<Checkpoint> {
-    return codec.decode(await this.readText(stack), this.statePath(stack));
+    return this.decode(stack, await this.readText(stack), codec);
+  }
+
+  /** A checkpoint from text already read (`readText`), errors naming the stack's state file. */
+  decode(stack: string, text: string, codec: CheckpointCodec): Checkpoint {
+    return codec.decode(text, this.statePath(stack));
   }
 
   async save(cp: Checkpoint, codec: CheckpointCodec): Promise<void> {
@@ -85,13 +90,12 @@ export class FileBackend {
    * not change the file is skipped, and the first one that changes what the
    * checkpoint holds (`changed`, asked only until a copy is kept) first keeps
    * the checkpoint the pass started from in history, so a pass that changes
-   * nothing adds no copy.
+   * nothing adds no copy. `startText` is the file as the pass read it.
    */
-  passWriter(stack: string, operation: string): (text: string, changed: () => boolean) => Promise<void> {
-    let last: string | undefined;
+  passWriter(stack: string, operation: string, startText: string): (text: string, changed: () => boolean) => Promise<void> {
+    let last = startText;
     let kept = false;
     return async (text, changed) => {
-      last ??= await this.readText(stack);
       if (text === last) return;
       if (!kept && changed()) {
         await this.history(stack).keep(last, operation);
