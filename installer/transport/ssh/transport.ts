@@ -74,12 +74,16 @@ export class SshTransport implements Transport {
     return this.pool.sudoMode;
   }
 
-  async exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
-    const mode: SudoMode = o.sudo ? await this.sudo() : "none";
+  /** The script as sent (through sudo if asked); the host stops it a moment after this side gives up on it at `timeoutMs`. */
+  private async invocation(script: string, timeoutMs: number, sudo: boolean | undefined, env?: Readonly<Record<string, string>>) {
+    const mode: SudoMode = sudo ? await this.sudo() : "none";
     const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
+    return buildInvocation(this.name, script, env, mode, pw, timeoutMs / 1000 + 1);
+  }
+
+  async exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT;
-    // The host stops the script a moment after this side gives up on it.
-    const inv = buildInvocation(this.name, command, o.env, mode, pw, timeoutMs / 1000 + 1);
+    const inv = await this.invocation(command, timeoutMs, o.sudo, o.env);
     const secrets = o.secrets ?? [];
     const display = this.mask(command, secrets);
     try {
@@ -115,11 +119,10 @@ export class SshTransport implements Transport {
   }
 
   async readFile(path: string, o: { sudo?: boolean } = {}): Promise<Buffer | undefined> {
-    const mode: SudoMode = o.sudo ? await this.sudo() : "none";
-    const pw = typeof this.connection.sudo === "object" ? this.connection.sudo.password : undefined;
     const p = shellQuote(path);
-    const inv = buildInvocation(this.name, `[ -e ${p} ] || exit 44\ncat -- ${p}`, {}, mode, pw, 301);
-    const r = await this.channel(inv.command, inv.stdin, { display: `read ${path}`, retrySafe: true, timeoutMs: 300_000 });
+    const timeoutMs = 300_000;
+    const inv = await this.invocation(`[ -e ${p} ] || exit 44\ncat -- ${p}`, timeoutMs, o.sudo);
+    const r = await this.channel(inv.command, inv.stdin, { display: `read ${path}`, retrySafe: true, timeoutMs });
     if (r.code === 44) return undefined;
     if (r.code !== 0) throw new TransportError(this.name, `cannot read ${path} (exit ${r.code}): ${r.stderr.toString().trim()}`);
     return r.stdout;
