@@ -22,3 +22,4 @@ export * as ssh from "./ssh/index.js";
 export * as lxd from "./lxd/index.js";
 export * as pki from "./pki/index.js";
 export * as etcd from "./etcd/index.js";
+export * as host from "./host/index.js";

@@ -61,6 +61,14 @@ export function containsSecret(v: PropertyValue): boolean {
   return false;
 }
 
+/** Dotted paths (`files[2].content`) at which `v` holds a secret. */
+export function secretPathsOf(v: PropertyValue, path = "", out: string[] = []): string[] {
+  if (isSecret(v)) out.push(path);
+  else if (Array.isArray(v)) v.forEach((x, i) => secretPathsOf(x, `${path}[${i}]`, out));
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) secretPathsOf(x, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
 /** Removes secret wrappers, keeping values (what a provider sees). */
 export function reveal(v: PropertyValue): PropertyValue {
   if (isSecret(v)) return reveal(v.value);

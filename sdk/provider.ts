@@ -69,6 +69,8 @@ export interface CheckContext {
   readonly dryRun: boolean;
   /** Top-level input names that hold a secret anywhere (a file's `content`, a key). */
   readonly secretInputs?: readonly string[];
+  /** Dotted paths of the secret values inside the inputs (`files[2].content`), for defaults that follow secrecy. */
+  readonly secretPaths?: readonly string[];
 }
 
 export interface ResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {

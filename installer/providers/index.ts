@@ -9,6 +9,7 @@ import { fileProvider as sshFileProvider } from "./ssh/file.js";
 import { lxdProviders } from "./lxd/index.js";
 import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
+import { hostProviders } from "./host/index.js";
 import { clusterProvider } from "./etcd/cluster.js";
 import { systemClock } from "./pki/deps.js";
 import { sshTransport } from "../transport/index.js";
@@ -23,6 +24,7 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     [ssh.FILE_TYPE]: sshFileProvider(connect),
     ...lxdProviders(connect),
     ...pkiProviders(),
+    ...hostProviders(connect),
     [etcd.CLUSTER_TYPE]: clusterProvider(connect, systemClock),
   };
 }
