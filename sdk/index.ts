@@ -13,7 +13,7 @@ export { createUrn, parseUrn } from "./urn.js";
 export {
   checkWith, PartialResultError, type AnyProvider,
   type ResourceProvider, type ProviderContext, type CheckContext, type CheckResult, type CheckFailure,
-  type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
+  type DiffResult, type BackupPart, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";
 export { isUnknown } from "./properties.js";
 export { ArtifactSchema, type Artifact } from "./artifact.js";

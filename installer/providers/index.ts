@@ -1,6 +1,6 @@
 /** The providers built into drydock, by type token. */
 import type { AnyProvider } from "../../sdk/index.js";
-import { etcd, local, ssh } from "../../sdk/index.js";
+import { local, ssh } from "../../sdk/index.js";
 import { fileProvider } from "./local/file.js";
 import { commandProvider } from "./local/command.js";
 import { hostProvider } from "./ssh/host.js";
@@ -10,8 +10,7 @@ import { lxdProviders } from "./lxd/index.js";
 import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
 import { hostProviders } from "./host/index.js";
-import { clusterProvider } from "./etcd/cluster.js";
-import { systemClock } from "./pki/deps.js";
+import { etcdProviders } from "./etcd/index.js";
 import { sshTransport } from "../transport/index.js";
 
 /** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */
@@ -25,6 +24,6 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     ...lxdProviders(connect),
     ...pkiProviders(),
     ...hostProviders(connect),
-    [etcd.CLUSTER_TYPE]: clusterProvider(connect, systemClock),
+    ...etcdProviders(connect),
   };
 }

@@ -108,9 +108,11 @@ export class Files extends CustomResource {
   /** One sha256 over every file's path, content, mode and owner: changes when any file does (a service's `restartOn`). */
   declare readonly digest: Output<string>;
   declare readonly paths: Output<string[]>;
+  /** Per path, the sha256 of the bytes written (a service's `restartOn` can pick the files it reads). */
+  declare readonly written: Output<Record<string, string>>;
 
   constructor(name: string, args: FilesArgs, opts?: ResourceOptions) {
-    super(FILES_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["state", "digest", "paths", "set"]);
+    super(FILES_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["state", "digest", "paths", "written", "set"]);
   }
 }
 

@@ -32,13 +32,15 @@ export function sourceOf(f: OwnedFile): string {
 const modeFor = (f: host.FilesArgsInputs["files"][number], secret: boolean): string =>
   f.mode ?? (f.artifact ? "0755" : secret ? "0600" : "0644");
 
+/** One entry with its defaults; in a preview an entry with unknown values arrives unparsed, so defaults are applied here too. */
 function normalise(f: host.FilesArgsInputs["files"][number], secret: boolean): OwnedFile {
-  const base = { path: f.path, mode: modeFor(f, secret), owner: f.owner };
+  const base = { path: f.path, mode: isUnknown(f.mode) ? f.mode : modeFor(f, secret).padStart(4, "0"), owner: f.owner ?? "root:root" };
   if (f.artifact) return { ...base, artifact: f.artifact };
   if (f.template) {
     const t = f.template;
-    const known = !isUnknown(t) && !isUnknown(t.values) && !Object.values(t.values).some(isUnknown);
-    return { ...base, template: isUnknown(t) ? "(unknown)" : t.name, content: known ? renderTemplate(t.name, t.values as Record<string, string | number>) : unknown as unknown as string };
+    const values = isUnknown(t) ? undefined : t.values ?? {};
+    const known = values !== undefined && !isUnknown(values) && !isUnknown(t.name) && !Object.values(values).some(isUnknown);
+    return { ...base, template: isUnknown(t) ? "(unknown)" : t.name, content: known ? renderTemplate(t.name, values as Record<string, string | number>) : unknown as unknown as string };
   }
   return { ...base, content: f.content! };
 }
@@ -90,7 +92,7 @@ export function filesProvider(connect: Connector, dirs: HostDirs = HOST_DIRS): R
       const files = isUnknown(r.inputs.files) ? r.inputs.files : r.inputs.files.map((f, k) => (isUnknown(f) ? f
         : normalise(f, secret.has("files") || secret.has(`files[${k}]`) || secret.has(`files[${k}].content`))));
       const set = (olds?.set as string | undefined) ?? setNameFor(ctx?.urn ?? "files");
-      return { inputs: { connection: r.inputs.connection, adopt: r.inputs.adopt, files: files as OwnedFile[], set } };
+      return { inputs: { connection: r.inputs.connection, adopt: r.inputs.adopt ?? false, files: files as OwnedFile[], set } };
     },
 
     idFor: (i) => (isUnknown(i.connection) ? undefined : `${machineOf(i.connection)}#${i.set}`),

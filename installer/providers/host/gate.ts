@@ -45,7 +45,8 @@ export function gateProvider(connect: Connector): ResourceProvider<Inputs, GateO
     async check(_olds, news) {
       const r = checkWith(host.GateArgsSchema, news);
       if (!r.inputs) return r as { failures: [] };
-      return { inputs: { ...r.inputs, triggers: (containsUnknown(r.inputs.triggers) ? unknown : digestOf(r.inputs.triggers)) as string } };
+      const i = r.inputs;
+      return { inputs: { ...i, timeout: i.timeout ?? 60, interval: i.interval ?? 0.5, triggers: (containsUnknown(i.triggers) ? unknown : digestOf(i.triggers ?? [])) as string } };
     },
 
     async diff(_id, _olds, news, oldInputs) {

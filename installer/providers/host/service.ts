@@ -54,17 +54,18 @@ export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS):
     secretOutputs: [],
 
     async check(olds, news, ctx) {
-      const r = checkWith(host.ServiceArgsSchema, news);
+      // A unit template with values still unknown (a preview) is not checked against the union yet.
+      const r = checkWith(host.ServiceArgsSchema, containsUnknown(news.unit) ? { ...news, unit: unknown } : news);
       if (!r.inputs) return r as { failures: [] };
-      const u = r.inputs.unit;
+      const u = containsUnknown(news.unit) ? news.unit as typeof r.inputs.unit : r.inputs.unit;
       const unit = isUnknown(u) || typeof u === "string" ? u
-        : containsUnknown(u) ? unknown : renderTemplate(u.name, u.values as Record<string, string | number>);
-      const restartOn = containsUnknown(r.inputs.restartOn) ? unknown : digestOf(r.inputs.restartOn);
+        : containsUnknown(u) ? unknown : renderTemplate(u.name, (u.values ?? {}) as Record<string, string | number>);
+      const restartOn = containsUnknown(r.inputs.restartOn) ? unknown : digestOf(r.inputs.restartOn ?? []);
       const set = (olds?.set as string | undefined) ?? setNameFor(ctx?.urn ?? "service");
       return {
         inputs: {
           connection: r.inputs.connection, name: r.inputs.name, unit: unit as string, restartOn: restartOn as string,
-          waitStarted: r.inputs.waitStarted, timeout: r.inputs.timeout, set,
+          waitStarted: r.inputs.waitStarted ?? true, timeout: r.inputs.timeout ?? 90, set,
           ...(typeof u === "object" && !isUnknown(u) && !isUnknown(u.name) ? { template: u.name } : {}),
         },
       };

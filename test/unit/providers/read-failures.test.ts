@@ -73,19 +73,9 @@ const CASES: Record<string, Case> = {
     answered: "absent",
   },
   [host.GATE_TYPE]: { stateOnly: "a health gate leaves nothing on a host" },
-  [etcd.CLUSTER_TYPE]: {
-    // The schema wants a dedicated system directory; these hosts keep theirs in a temporary folder.
-    read: read({
-      ...etcd.ClusterArgsSchema.parse({
-        clusterName: "main", etcd: artifact, etcdctl: artifact, dataDir: "/var/lib/etcd",
-        members: [1, 2, 3].map((n) => ({ name: `m${n}`, connection: conn(n) })),
-      }),
-      dataDir: join(tmp, "etcd-data"),
-    }),
-    // The hosts' unit files live in a folder of their own here.
-    world: { shell: (host, cmd) => cmd.replaceAll("/etc/systemd/system/etcd.service", join(tmp, host, "etcd.service")) },
-    answered: "absent",
-  },
+  [etcd.BOOTSTRAP_TYPE]: { stateOnly: "which members founded the cluster: state only (the members' files and services are read back)" },
+  [etcd.MEMBER_TYPE]: { stateOnly: "its data and membership are checked by the member's health gate; its files and service are read back" },
+  [etcd.VOTER_TYPE]: { stateOnly: "a vote in etcd: checked by the member's health gate" },
 };
 
 const tokens = Object.keys(builtinProviders(fakeHosts("answers").connect)).sort();
