@@ -2,5 +2,5 @@
 export { CREDENTIALS } from "../../transport/types.js";
 export { checkWith, isUnknown, etcd, pki, PartialResultError, type ProviderContext, type ResourceProvider, type CheckContext, type DiffResult } from "../../../sdk/index.js";
 export type { Connector } from "../ssh/deps.js";
-export { propertyEqualsPlain as same } from "../local/deps.js";
+export { propertyEquals as same } from "../../../sdk/internal.js";
 export { machineOf } from "../ssh/identity.js";

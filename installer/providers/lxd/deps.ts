@@ -1,6 +1,7 @@
 /** What the LXD providers need. */
 export { checkWith, lxd, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
 export type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
+export { propertyEquals } from "../../../sdk/internal.js";
 import type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
 import type { Connection } from "../../../sdk/ssh/connection.js";
 import type { Transport } from "../../transport/types.js";
@@ -17,6 +18,3 @@ export function clientFor(connect: LxdConnector, e: RemoteEndpoint, log?: (m: st
 export function serverOf(e: RemoteEndpoint): string {
   return `${machineOf(e.connection)}${e.socket}`;
 }
-
-/** Deep equality of plain values (config maps, lists, connections). */
-export { propertyEqualsPlain as same } from "../local/deps.js";

@@ -3,7 +3,7 @@
  * same key, so what it issued stays valid; a new subject or algorithm is a
  * new CA (replace), and everything it signed is re-issued after it.
  */
-import { checkWith, pki, same, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, pki, propertyEquals, type Clock, type ResourceProvider } from "./deps.js";
 import { issueCa, type Issued } from "../../pki/issue.js";
 import { remaining, renewalDue } from "./expiry.js";
 
@@ -25,7 +25,7 @@ export function authorityProvider(clock: Clock): ResourceProvider<Inputs, Output
     },
 
     async diff(_id, olds, news, oldInputs) {
-      const identity = (["commonName", "organization", "algorithm"] as const).filter((k) => !same(news[k], oldInputs[k]));
+      const identity = (["commonName", "organization", "algorithm"] as const).filter((k) => !propertyEquals(news[k], oldInputs[k]));
       if (identity.length) return { changes: true, replaces: identity, note: "a new CA: everything it signed is re-issued" };
       const due = renewalDue(olds.notAfter, news.renewBefore, clock());
       if (due) return { changes: true, note: `${due}; same key, so what it signed stays valid` };

@@ -4,7 +4,7 @@
  * with the same key only updates the CA certificate carried alongside.
  */
 import { X509Certificate } from "node:crypto";
-import { checkWith, isUnknown, pki, same, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, pki, propertyEquals, type Clock, type ResourceProvider } from "./deps.js";
 import { issueLeaf, type Issued } from "../../pki/issue.js";
 import { renewalDue } from "./expiry.js";
 
@@ -36,7 +36,7 @@ export function certificateProvider(clock: Clock): ResourceProvider<Inputs, Outp
 
   /** Why the certificate must be re-issued, or undefined. */
   function reissue(olds: Outputs, news: Inputs, oldInputs: Inputs): string | undefined {
-    const changed = SUBJECT.filter((k) => !same(news[k], oldInputs[k]));
+    const changed = SUBJECT.filter((k) => !propertyEquals(news[k], oldInputs[k]));
     if (changed.length) return `re-issue: ${changed.join(", ")} changed`;
     if (isUnknown(news.ca) || isUnknown(news.ca.certPem)) return "re-issue if its CA changes";
     if (!signedBy(olds.certPem, news.ca.certPem)) return "re-issue: its CA's key changed";
