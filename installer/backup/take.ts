@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { sha256Hex } from "../util/hash.js";
 import type { etcd } from "../../sdk/index.js";
-import type { Connector } from "../providers/ssh/deps.js";
+import type { Connector } from "../transport/types.js";
 import { BIN, etcdctl, withEtcdctlEnv } from "../providers/etcd/remote.js";
 import { snapshotProblem } from "./snapshot.js";
 

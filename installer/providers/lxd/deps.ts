@@ -3,12 +3,12 @@ export { checkWith, lxd, type CheckContext, type ProviderContext, type ResourceP
 export type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
 export { propertyEquals } from "../../../sdk/internal.js";
 import type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
-import type { Connection } from "../../../sdk/ssh/connection.js";
-import type { Transport } from "../../transport/types.js";
-import { LxdClient, type SocketOpener } from "./client.js";
+import type { Connector, SocketOpener, Transport } from "../../transport/types.js";
+import { LxdClient } from "./client.js";
 import { machineOf } from "../ssh/identity.js";
 
-export type LxdConnector = (c: Connection, log?: (m: string) => void) => Transport & SocketOpener;
+/** The LXD providers reach the API's Unix socket through the host's transport. */
+export type LxdConnector = Connector<Transport & SocketOpener>;
 
 export function clientFor(connect: LxdConnector, e: RemoteEndpoint, log?: (m: string) => void): LxdClient {
   return new LxdClient(connect(e.connection, log), e.socket);
