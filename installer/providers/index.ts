@@ -11,7 +11,7 @@ import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
 import { hostProviders } from "./host/index.js";
 import { clusterProvider } from "./etcd/cluster.js";
-import { systemClock } from "./pki/deps.js";
+import { systemClock } from "../pki/expiry.js";
 import { sshTransport } from "../transport/index.js";
 
 /** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */

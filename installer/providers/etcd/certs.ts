@@ -6,8 +6,8 @@
  */
 import { X509Certificate } from "node:crypto";
 import { issueCa, issueLeaf } from "../../pki/issue.js";
-import { signedBy } from "../pki/certificate.js";
-import { renewalDue } from "../pki/expiry.js";
+import { signedBy } from "../../pki/x509.js";
+import { renewalDue } from "../../pki/expiry.js";
 import { pki } from "./deps.js";
 import { address, type Inputs, type Member } from "./plan.js";
 

@@ -16,7 +16,7 @@ import { clientUrl, initialCluster, memberProblems, type Inputs, type Member } f
 import { install, preflight, start, wipe, type Binaries } from "./remote.js";
 import { restoreMember } from "./restore.js";
 import { readMembers } from "./read.js";
-import type { Clock } from "../pki/deps.js";
+import type { Clock } from "../../pki/expiry.js";
 
 export function clusterProvider(connect: Connector, clock: Clock): ResourceProvider<Inputs, Outputs> {
   async function binaries(i: Inputs, log: (m: string) => void): Promise<Binaries> {

@@ -3,7 +3,7 @@
  * rolling changes, membership changes, and replacements (a new, empty cluster),
  * which are refused unless the program opts in with `allowReplacement`.
  */
-import { signedBy } from "../pki/certificate.js";
+import { signedBy } from "../../pki/x509.js";
 import { certsDue } from "./certs.js";
 import { isUnknown, machineOf, same, type DiffResult } from "./deps.js";
 import type { Outputs } from "./outputs.js";

@@ -3,9 +3,8 @@
  * same key, so what it issued stays valid; a new subject or algorithm is a
  * new CA (replace), and everything it signed is re-issued after it.
  */
-import { checkWith, pki, propertyEquals, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, pki, propertyEquals, remaining, renewalDue, type Clock, type ResourceProvider } from "./deps.js";
 import { issueCa, type Issued } from "../../pki/issue.js";
-import { remaining, renewalDue } from "./expiry.js";
 
 type Inputs = pki.CertificateAuthorityInputs;
 type Outputs = Inputs & Issued;

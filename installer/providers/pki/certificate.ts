@@ -3,10 +3,8 @@
  * key changed; renewed when within `renewBefore` of its end. A CA re-signed
  * with the same key only updates the CA certificate carried alongside.
  */
-import { X509Certificate } from "node:crypto";
-import { checkWith, isUnknown, pki, propertyEquals, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, pki, propertyEquals, renewalDue, signedBy, type Clock, type ResourceProvider } from "./deps.js";
 import { issueLeaf, type Issued } from "../../pki/issue.js";
-import { renewalDue } from "./expiry.js";
 
 type Inputs = pki.CertificateInputs;
 interface Outputs extends Inputs, Issued {
@@ -14,15 +12,6 @@ interface Outputs extends Inputs, Issued {
 }
 
 const SUBJECT = ["commonName", "organization", "usages", "dnsNames", "ipAddresses", "algorithm", "validity"] as const;
-
-/** Whether `certPem` was signed by the key of `caCertPem`. */
-export function signedBy(certPem: string, caCertPem: string): boolean {
-  try {
-    return new X509Certificate(certPem).verify(new X509Certificate(caCertPem).publicKey);
-  } catch {
-    return false;
-  }
-}
 
 export function certificateProvider(clock: Clock): ResourceProvider<Inputs, Outputs> {
   async function issue(i: Inputs): Promise<Outputs> {
