@@ -3,4 +3,4 @@ export { CREDENTIALS } from "../../transport/types.js";
 export { checkWith, isUnknown, etcd, pki, PartialResultError, type ProviderContext, type ResourceProvider, type CheckContext, type DiffResult } from "../../../sdk/index.js";
 export type { Connector } from "../../transport/types.js";
 export { propertyEquals as same } from "../../../sdk/internal.js";
-export { machineOf } from "../ssh/identity.js";
+export { machineOf } from "../../../sdk/internal.js";

@@ -6,9 +6,8 @@
 import { CREDENTIALS } from "../../transport/types.js";
 import { claim } from "./claims.js";
 import { claimCheck, imageSource, isKnownEndpoint, missingReference, movedServer } from "./check.js";
-import { checkWith, clientFor, lxd, propertyEquals, serverOf, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, lxd, propertyEquals, serverOf, type Connection, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import type { LxdClient } from "./client.js";
-import type { Connection } from "../ssh/deps.js";
 import { instanceConfig, instanceCreateBody, instanceDevices, firstIpv4, mergedConfig } from "./requests.js";
 import { parsePin } from "../../transport/ssh/fingerprint.js";
 

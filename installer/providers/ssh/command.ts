@@ -1,7 +1,6 @@
 /** ssh.Command: runs shell commands on a host; a failure names the host, the command, its exit code and stderr tail. */
 import { randomBytes } from "node:crypto";
-import { checkWith, isUnknown, propertyEquals, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
-import { sameMachine } from "./identity.js";
+import { checkWith, isUnknown, propertyEquals, sameMachine, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import { run } from "../../transport/types.js";
 
 type Inputs = ssh.CommandInputs;

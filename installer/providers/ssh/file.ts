@@ -1,7 +1,6 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
 import { sha256Hex as sha256 } from "../../util/hash.js";
-import { checkWith, isUnknown, propertyEquals, ssh, withFileMode, type Connector, type ResourceProvider } from "./deps.js";
-import { machineOf, sameMachine } from "./identity.js";
+import { checkWith, isUnknown, machineOf, propertyEquals, sameMachine, ssh, withFileMode, type Connector, type ResourceProvider } from "./deps.js";
 import { run, shellQuote } from "../../transport/types.js";
 import { statScript } from "../../transport/ssh/install.js";
 
