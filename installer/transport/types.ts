@@ -102,6 +102,3 @@ export async function run(t: Transport, command: string, options?: ExecOptions &
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
-
-/** The keys of a Connection that hold credentials: the SDK owns the list, next to Connection. */
-export { CREDENTIALS } from "../../sdk/internal.js";

@@ -2,7 +2,7 @@
 export { checkWith, lxd, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
 export type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
 export type { Connection } from "../../../sdk/ssh/connection.js";
-export { propertyEquals } from "../../../sdk/internal.js";
+export { CREDENTIALS, propertyEquals } from "../../../sdk/internal.js";
 import { machineOf } from "../../../sdk/internal.js";
 import type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
 import type { Connector, SocketOpener, Transport } from "../../transport/types.js";

@@ -3,10 +3,9 @@
  * before first boot, started, then ready when it has an address, its host key
  * can be read through the API, and SSH answers with exactly that key.
  */
-import { CREDENTIALS } from "../../transport/types.js";
 import { claim } from "./claims.js";
 import { claimCheck, imageSource, isKnownEndpoint, missingReference, movedServer } from "./check.js";
-import { checkWith, clientFor, lxd, propertyEquals, serverOf, type Connection, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, CREDENTIALS, lxd, propertyEquals, serverOf, type Connection, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import type { LxdClient } from "./client.js";
 import { instanceConfig, instanceCreateBody, instanceDevices, firstIpv4, mergedConfig } from "./requests.js";
 import { parsePin } from "../../transport/ssh/fingerprint.js";

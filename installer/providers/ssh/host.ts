@@ -2,8 +2,8 @@
  * ssh.Host: connect with the pinned key (or pin it on first use), gather
  * facts. Refresh re-checks both; the machine itself is never created or deleted.
  */
-import { checkWith, propertyEquals, ssh, type Connection, type Connector, type ResourceProvider } from "./deps.js";
-import { CREDENTIALS, run } from "../../transport/types.js";
+import { checkWith, CREDENTIALS, propertyEquals, ssh, type Connection, type Connector, type ResourceProvider } from "./deps.js";
+import { run } from "../../transport/types.js";
 
 type Inputs = ssh.HostInputs;
 interface Outputs extends Inputs {
