@@ -85,8 +85,11 @@ export function revealMap(m: PropertyMap): Record<string, unknown> {
   return reveal(m) as Record<string, unknown>;
 }
 
-/** Deep equality of property trees; secrets compare by value. */
-export function propertyEquals(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
+/**
+ * Deep equality of property trees, and of the plain values a provider holds
+ * (config maps, lists, connections); secrets compare by value.
+ */
+export function propertyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   if (isSecret(a) || isSecret(b)) {
@@ -100,7 +103,7 @@ export function propertyEquals(a: PropertyValue | undefined, b: PropertyValue | 
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     if (ka.length !== kb.length) return false;
-    return ka.every((k) => k in b && propertyEquals(a[k] as PropertyValue, b[k] as PropertyValue));
+    return ka.every((k) => k in b && propertyEquals(a[k], b[k]));
   }
   return false;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Input, Output } from "../output.js";
 import type { ArgsOf } from "./args.js";
-import { gatewayCidrProblem } from "./cidr.js";
+import { gatewayCidrProblem } from "../net.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const NETWORK_TYPE = "drydock:lxd:Network";

@@ -16,6 +16,7 @@ import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
 import { loadStackSettings, stackSettingsPath } from "../../engine/project.js";
 import { CheckpointCodec } from "../../engine/state/codec.js";
+import { programSpec } from "../../engine/state/program-spec.js";
 import { closeTransports, sshTransport } from "../../transport/index.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
 import { out } from "../output.js";
@@ -24,16 +25,6 @@ const VERSION = "0.1.0";
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-}
-
-/** The program as it was last applied: each resource's type, parent, dependencies and inputs (secrets as ciphertext). */
-function programSpec(stateText: string): Buffer {
-  const raw = JSON.parse(stateText) as { resources?: Record<string, unknown>[] };
-  const resources = (raw.resources ?? []).map((r) => ({
-    urn: r.urn, type: r.type, custom: r.custom, parent: r.parent, dependencies: r.dependencies, inputs: r.inputs,
-    ...(r.protect ? { protect: true } : {}),
-  }));
-  return Buffer.from(`${JSON.stringify({ resources }, null, 2)}\n`);
 }
 
 export async function backupTake(o: { out?: string }, g: GlobalOptions): Promise<number> {

@@ -1,6 +1,6 @@
 /** The host building blocks' providers, by type token. */
 import { host, type AnyProvider } from "../../../sdk/index.js";
-import type { Connector } from "../ssh/deps.js";
+import type { Connector } from "../../transport/types.js";
 import { HOST_DIRS, type HostDirs } from "./deps.js";
 import { filesProvider } from "./files.js";
 import { gateProvider } from "./gate.js";
