@@ -101,8 +101,18 @@ export function memberProvider(connect: Connector): ResourceProvider<Inputs, Mem
   return {
     secretOutputs: [],
 
-    async check(_olds, news) {
-      return checkWith(etcd.MemberArgsSchema, news);
+    async check(olds, news) {
+      const r = checkWith(etcd.MemberArgsSchema, news);
+      const restore = r.inputs?.restoreFrom;
+      // A founder about to be made from a backup: the archive is checked before anything is written anywhere.
+      if (!olds && r.inputs?.founder === true && restore && !isUnknown(restore) && !isUnknown(restore.file)) {
+        try {
+          snapshotOf(await readBackup(restore.file), restore.file, restore.cluster);
+        } catch (e) {
+          return { failures: [{ property: "restoreFrom.file", reason: (e as Error).message }] };
+        }
+      }
+      return r;
     },
 
     idFor: (i) => (isUnknown(i.clusterName) || isUnknown(i.name) ? undefined : `${i.clusterName}/${i.name}`),

@@ -47,7 +47,20 @@ export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS):
       log(`${how === "restart" ? "restarting" : "starting"} ${i.name}.service on ${s.t.name}${i.waitStarted ? "" : " (not waiting: a health gate says when it is ready)"}`);
       await startService(s.t, i.name, { restart: how === "restart", wait: i.waitStarted, timeoutSeconds: i.timeout, signal });
     }
-    return outputs(i, s, await show(s.t, i.name));
+    return outputs(i, s, await started(s, i));
+  }
+
+  /**
+   * What systemd says once the start it was asked for has begun: a start
+   * that does not wait is only a queued job at first, with no invocation yet.
+   */
+  async function started(s: SetTarget, i: Inputs): Promise<ServiceState> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const st = await show(s.t, i.name);
+      if (st.invocationId || i.waitStarted || Date.now() > deadline) return st;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   return {
