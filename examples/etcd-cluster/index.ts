@@ -9,6 +9,8 @@ import { Config, lxd, pki, ssh, etcd, type Artifact } from "drydock";
 const config = new Config();
 const prefix = config.get("prefix") ?? "etcdex";
 const count = config.getNumber("members") ?? 3;
+// Machines made but not (yet) in etcd: `members` of them run etcd unless `etcdMembers` says fewer.
+const etcdCount = config.getNumber("etcdMembers") ?? count;
 const withEtcd = config.getBoolean("etcd") ?? true;
 
 const server = new ssh.Host("lxd-server", {
@@ -46,7 +48,7 @@ const ca = new pki.CertificateAuthority("etcd-ca", { commonName: `${prefix}-etcd
 const heartbeat = config.getNumber("heartbeatInterval");
 const cluster = withEtcd ? new etcd.Cluster("etcd", {
   clusterName: config.get("clusterName") ?? prefix,
-  members: hosts.map((h, i) => ({ name: `${prefix}-${i + 1}`, host: h })),
+  members: hosts.slice(0, etcdCount).map((h, i) => ({ name: `${prefix}-${i + 1}`, host: h })),
   etcd: binary("etcd"),
   etcdctl: binary("etcdctl"),
   ca,

@@ -137,12 +137,14 @@ export function memberProvider(connect: Connector): ResourceProvider<Inputs, Mem
     async update(_id, olds, news, ctx) {
       if (news.peerPort !== olds.peerPort) {
         const url = peerUrlOf(news);
-        const { anchor, listed } = await listFromAny([news.connection, ...news.peers.map((p) => p.connection)].map((c) => connect(c, (m) => ctx.log(m))));
+        // Members roll one at a time, and their etcdctl settings may already name the new client port: ask on both.
+        const local = [...new Set([olds.clientPort, news.clientPort])].map((port) => `https://127.0.0.1:${port}`);
+        const { anchor, listed } = await listFromAny([news.connection, ...news.peers.map((p) => p.connection)].map((c) => connect(c, (m) => ctx.log(m))), local);
         const me = listed.find((x) => x.peerUrls.split(",").includes(peerUrlOf(olds)) || x.name === news.name);
         if (!me) throw new Error(`${anchor.name}: etcd does not list member ${news.name}, so its peer URL cannot be updated`);
         if (!me.peerUrls.split(",").includes(url)) {
           ctx.log(`etcd member ${news.name}: peer URL ${me.peerUrls} → ${url}`);
-          const r = await etcdctl(anchor, `member update ${me.id} --peer-urls=${url}`);
+          const r = await etcdctl(anchor, `member update ${me.id} --peer-urls=${url}`, { endpoints: local });
           if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member update ${news.name} failed (${why(r)})`);
         }
       }

@@ -12,8 +12,8 @@ export interface Listed {
 }
 
 /** `member list` from the anchor: hex ids, names ("" while a member has not started). */
-export async function memberList(anchor: Transport): Promise<Listed[]> {
-  const r = await etcdctl(anchor, "member list -w simple");
+export async function memberList(anchor: Transport, endpoints?: readonly string[]): Promise<Listed[]> {
+  const r = await etcdctl(anchor, "member list -w simple", endpoints ? { endpoints } : {});
   if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member list failed: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
   return r.stdout.trim().split("\n").filter(Boolean).map((l) => {
     const [id = "", , name = "", peerUrls = "", clientUrls = "", learner = ""] = l.split(", ");
@@ -22,11 +22,11 @@ export async function memberList(anchor: Transport): Promise<Listed[]> {
 }
 
 /** The member list from the first of `peers` that answers, with who answered; every failure named when none does. */
-export async function listFromAny(peers: readonly Transport[]): Promise<{ anchor: Transport; listed: Listed[] }> {
+export async function listFromAny(peers: readonly Transport[], endpoints?: readonly string[]): Promise<{ anchor: Transport; listed: Listed[] }> {
   const errors: string[] = [];
   for (const t of peers) {
     try {
-      return { anchor: t, listed: await memberList(t) };
+      return { anchor: t, listed: await memberList(t, endpoints) };
     } catch (e) {
       errors.push((e as Error).message);
     }

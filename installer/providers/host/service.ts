@@ -42,23 +42,27 @@ export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS):
   async function apply(i: Inputs, how: "start" | "restart" | "keep", log: (m: string) => void, signal: AbortSignal): Promise<ServiceOutputs> {
     const s = target(i, log, signal);
     await putFiles(s, [{ path: pathOf(i), bytes: i.unit, mode: "0644", owner: "root:root" }]);
-    const before = how === "keep" ? await show(s.t, i.name) : undefined;
-    if (how !== "keep" || !RUNNING.has(before!.activeState)) {
+    const before = await show(s.t, i.name);
+    if (how !== "keep" || !RUNNING.has(before.activeState)) {
       log(`${how === "restart" ? "restarting" : "starting"} ${i.name}.service on ${s.t.name}${i.waitStarted ? "" : " (not waiting: a health gate says when it is ready)"}`);
       await startService(s.t, i.name, { restart: how === "restart", wait: i.waitStarted, timeoutSeconds: i.timeout, signal });
+      return outputs(i, s, await started(s, i, before.invocationId));
     }
-    return outputs(i, s, await started(s, i));
+    return outputs(i, s, before);
   }
 
   /**
    * What systemd says once the start it was asked for has begun: a start
-   * that does not wait is only a queued job at first, with no invocation yet.
+   * that does not wait is only a queued job at first, and until it runs the
+   * service still shows the invocation it had before (none, or the old one).
+   * A health gate waits again only when the invocation changes, so this must
+   * be the new one.
    */
-  async function started(s: SetTarget, i: Inputs): Promise<ServiceState> {
+  async function started(s: SetTarget, i: Inputs, previous: string): Promise<ServiceState> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const st = await show(s.t, i.name);
-      if (st.invocationId || i.waitStarted || Date.now() > deadline) return st;
+      if ((st.invocationId && st.invocationId !== previous) || i.waitStarted || Date.now() > deadline) return st;
       await new Promise((r) => setTimeout(r, 100));
     }
   }

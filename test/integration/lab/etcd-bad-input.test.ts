@@ -36,8 +36,8 @@ const binaries = { etcd: bin("etcd", ${JSON.stringify(sha("/usr/bin/etcd"))}), e
     p.program(program(body));
     const r = await p.run("up", "--yes");
     expect(r.exitCode, r.stdout + r.stderr).toBe(code);
-    // Nothing of the cluster was made: no member, no files, no service (the component itself is bookkeeping).
-    const made = p.exists(".drydock/stacks/bad-etcd/dev.json") ? p.state("dev", "bad-etcd").resources.filter((x) => x.urn.includes("drydock:etcd:Cluster$")) : [];
+    // Nothing of the cluster was made on any host: no member, no files, no service (certificates and the founders' list live in state only).
+    const made = p.exists(".drydock/stacks/bad-etcd/dev.json") ? p.state("dev", "bad-etcd").resources.filter((x) => /^drydock:(host:|etcd:(Member|Voter)$)/.test(x.type)) : [];
     expect(made).toEqual([]);
     // The lab's SSH host is this machine: nothing of etcd's may have been written here.
     expect(existsSync("/usr/local/bin/etcd") || existsSync("/etc/etcd")).toBe(false);

@@ -69,13 +69,13 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
     expect(await startTimes()).toEqual(before);
   }, 120_000);
 
-  it("refuses a replacement without allowReplacement, in words, touching nothing", async () => {
+  it("refuses a change that would make a new, empty cluster, in words, touching nothing", async () => {
     const before = await startTimes();
     await p.ok("config", "set", "clusterName", `${PREFIX}-new`);
     const r = await p.run("preview");
     await p.ok("config", "rm", "clusterName");
     expect(r.exitCode, r.stdout + r.stderr).not.toBe(0);
-    expect(r.stdout + r.stderr).toContain(`changing clusterName ("${PREFIX}" → "${PREFIX}-new") replaces the cluster: a new, empty cluster; its data is lost — take a backup first; refused: set allowReplacement: true`);
+    expect(r.stdout + r.stderr).toContain(`changing clusterName ("${PREFIX}" → "${PREFIX}-new") would make a new, empty cluster and lose the old one's data; refused`);
     expect(await startTimes()).toEqual(before);
     expect(await countKeys(c)).toBe(300);
     await p.ok("preview", "--expect-no-changes");
@@ -90,7 +90,7 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
     const up = await p.ok("up", "--yes");
     const writes = await w.stop();
     const after = await startTimes();
-    expect(up.stdout).toMatch(new RegExp(members.map((m) => `etcd-${m}-etcd: restarting etcd\\.service[^]*etcd member ${m} ready`).join("[^]*")));
+    expect(up.stdout).toMatch(new RegExp(members.map((m) => `etcd-${m}-etcd: restarting etcd\\.service[^]*etcd-${m}-ready  updated`).join("[^]*")));
     after.forEach((t, k) => expect(t, members[k]).toBeGreaterThan(before[k]!));
     // One at a time: each restart after the previous one's, well apart (health was checked between).
     expect(after[1]! - after[0]!).toBeGreaterThan(500_000);
@@ -122,7 +122,7 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
       cn.cleanup();
     }
     // The data directory kept drydock's marker and etcd's data (no wipe).
-    expect((await lxc("exec", members[0]!, "--", "ls", "-A", "/var/lib/etcd")).trim().split("\n").sort()).toEqual([".drydock-etcd", "member"]);
+    expect((await lxc("exec", members[0]!, "--", "ls", "-A", "/var/lib/etcd")).trim().split("\n").sort()).toEqual([".drydock-etcd", ".drydock-etcd-healthy", "member"]);
     await p.ok("preview", "--expect-no-changes");
   }, 400_000);
 });

@@ -135,6 +135,45 @@ describeLab("etcd.Cluster on the lab", (lab) => {
     }
   }, 600_000);
 
+  it("a two-member scale-out that fails on the second member keeps the first in state and in etcd; the next run finishes it", async () => {
+    // Machines 4 and 5 first, etcd still on 3; then a file no drydock set owns where member 5's files go.
+    await p.ok("config", "set", "members", "5");
+    await p.ok("config", "set", "etcdMembers", "3");
+    await p.ok("up", "--yes");
+    await lxc("exec", `${PREFIX}-5`, "--", "sh", "-c", "mkdir -p /etc/etcd && echo 'someone else' > /etc/etcd/etcdctl.env");
+    await p.ok("config", "set", "etcdMembers", "5");
+    const failed = await p.run("up", "--yes");
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain("/etc/etcd/etcdctl.env exists and no drydock set owns it");
+    const c4 = await clientFor(p);
+    try {
+      // Member 4 joined and is healthy; member 5 was never added.
+      expect(await memberNames(c4)).toEqual(names(PREFIX, 4));
+    } finally {
+      c4.cleanup();
+    }
+    const types = p.state("dev", "etcd-cluster").resources.map((r) => r.urn.split("::").pop());
+    expect(types).toEqual(expect.arrayContaining([`etcd-${PREFIX}-4`, `etcd-${PREFIX}-4-voter`, `etcd-${PREFIX}-4-ready`]));
+    expect(types).not.toContain(`etcd-${PREFIX}-5`);
+    // The next run continues from there: only member 5's steps are left.
+    await lxc("exec", `${PREFIX}-5`, "--", "rm", "-rf", "/etc/etcd");
+    const preview = await p.ok("preview");
+    expect(preview.stdout).not.toMatch(new RegExp(`etcd-${PREFIX}-4 +create`));
+    expect(preview.stdout).toMatch(new RegExp(`\\+  drydock:etcd:Member  etcd-${PREFIX}-5  create`));
+    await p.ok("up", "--yes");
+    const c5 = await clientFor(p);
+    try {
+      expect(await memberNames(c5)).toEqual(names(PREFIX, 5));
+      expect(await countKeys(c5)).toBe(1000);
+    } finally {
+      c5.cleanup();
+    }
+    await p.ok("config", "rm", "etcdMembers");
+    await p.ok("config", "set", "members", "3");
+    await p.ok("up", "--yes");
+    await p.ok("preview", "--expect-no-changes");
+  }, 600_000);
+
   it("backs up, and `backup verify` names the file whose checksum fails in a corrupted copy", async () => {
     const b = await p.ok("backup", "--out", backup);
     expect(b.stdout).toMatch(/etcd\/dd-etcd\.db/);
