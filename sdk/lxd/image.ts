@@ -2,12 +2,13 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import type { Output } from "../output.js";
-import type { ArgsOf } from "./args.js";
+import type { ArgsOf, Override } from "../args.js";
 import { RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const IMAGE_TYPE = "drydock:lxd:Image";
 
 export const ImageArgsSchema = z.object({
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   remote: RemoteEndpointSchema,
   /** The alias to find (or, with files, to give the imported image). */
   alias: z.string().min(1).optional(),
@@ -24,9 +25,7 @@ export const ImageArgsSchema = z.object({
 export type ImageInputs = z.infer<typeof ImageArgsSchema>;
 
 /** What a program passes; fields documented on the schema. */
-export interface ImageArgs extends Omit<ArgsOf<z.input<typeof ImageArgsSchema>>, "remote"> {
-  readonly remote: RemoteLike;
-}
+export interface ImageArgs extends Override<ArgsOf<z.input<typeof ImageArgsSchema>>, { remote: RemoteLike }> {}
 
 /** A referenced image is never deleted by drydock; an imported one is. */
 export class Image extends CustomResource {

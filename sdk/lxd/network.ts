@@ -1,14 +1,15 @@
 /** lxd.Network: a bridge with an explicit IPv4 subnet (never LXD's automatic subnet discovery). */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
-import type { ArgsOf } from "./args.js";
+import type { Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { gatewayCidrProblem } from "./cidr.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const NETWORK_TYPE = "drydock:lxd:Network";
 
 export const NetworkArgsSchema = z.object({
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   remote: RemoteEndpointSchema,
   /** The bridge's name in LXD (≤ 15 characters, a Linux interface name). @default the resource name */
   name: LxdNameSchema.max(15, "a bridge name is an interface name: at most 15 characters"),
@@ -28,11 +29,7 @@ export const NetworkArgsSchema = z.object({
 export type NetworkInputs = z.infer<typeof NetworkArgsSchema>;
 
 /** What a program passes; fields documented on the schema. */
-export interface NetworkArgs extends Omit<ArgsOf<z.input<typeof NetworkArgsSchema>>, "remote" | "name"> {
-  readonly remote: RemoteLike;
-  /** The bridge's name in LXD (≤ 15 characters, a Linux interface name). @default the resource name */
-  readonly name?: Input<string>;
-}
+export interface NetworkArgs extends Override<ArgsOf<z.input<typeof NetworkArgsSchema>, "name">, { remote: RemoteLike }> {}
 
 export class Network extends CustomResource {
   declare readonly name: Output<string>;
