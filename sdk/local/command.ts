@@ -1,7 +1,8 @@
 /** local.Command: shell commands run on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf } from "../args.js";
 
 export const COMMAND_TYPE = "drydock:local:Command";
 
@@ -22,14 +23,8 @@ export const CommandArgsSchema = z.object({
 
 export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 
-export interface CommandArgs {
-  readonly create: Input<string>;
-  readonly update?: Input<string>;
-  readonly delete?: Input<string>;
-  readonly environment?: Input<Record<string, Input<string>>>;
-  readonly triggers?: Input<readonly unknown[]>;
-  readonly dir?: Input<string>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CommandArgs extends ArgsOf<z.input<typeof CommandArgsSchema>> {}
 
 /** Runs local commands; its outputs are the create (or update) command's stdout and stderr. */
 export class Command extends CustomResource {

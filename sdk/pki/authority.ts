@@ -1,13 +1,16 @@
 /** pki.CertificateAuthority: a self-signed CA (Kubernetes, etcd, front-proxy), renewed with the same key. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf } from "../args.js";
 import { AlgorithmSchema, CERT_OUTPUTS, DurationSchema } from "./common.js";
 
 export const CA_TYPE = "drydock:pki:CertificateAuthority";
 
 export const CertificateAuthorityArgsSchema = z.object({
+  /** The CA's subject CN, such as "kubernetes-ca". */
   commonName: z.string().min(1, "commonName must not be empty"),
+  /** Subject O= values. @default [] */
   organization: z.array(z.string().min(1)).default([]),
   /** @default "ecdsa-p256" */
   algorithm: AlgorithmSchema.default("ecdsa-p256"),
@@ -19,13 +22,8 @@ export const CertificateAuthorityArgsSchema = z.object({
 
 export type CertificateAuthorityInputs = z.infer<typeof CertificateAuthorityArgsSchema>;
 
-export interface CertificateAuthorityArgs {
-  readonly commonName: Input<string>;
-  readonly organization?: Input<readonly Input<string>[]>;
-  readonly algorithm?: Input<"ecdsa-p256" | "rsa-2048" | "rsa-3072">;
-  readonly validity?: Input<string>;
-  readonly renewBefore?: Input<string>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CertificateAuthorityArgs extends ArgsOf<z.input<typeof CertificateAuthorityArgsSchema>> {}
 
 export class CertificateAuthority extends CustomResource {
   declare readonly certPem: Output<string>;

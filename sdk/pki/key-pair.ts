@@ -1,7 +1,8 @@
 /** pki.KeyPair: a bare key pair, such as the service-account signing key. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf } from "../args.js";
 import { AlgorithmSchema } from "./common.js";
 
 export const KEY_PAIR_TYPE = "drydock:pki:KeyPair";
@@ -13,9 +14,8 @@ export const KeyPairArgsSchema = z.object({
 
 export type KeyPairInputs = z.infer<typeof KeyPairArgsSchema>;
 
-export interface KeyPairArgs {
-  readonly algorithm?: Input<"ecdsa-p256" | "rsa-2048" | "rsa-3072">;
-}
+/** What a program passes; fields documented on the schema. */
+export interface KeyPairArgs extends ArgsOf<z.input<typeof KeyPairArgsSchema>> {}
 
 export class KeyPair extends CustomResource {
   /** SPKI PEM. */

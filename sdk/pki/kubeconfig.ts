@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import { Output, secret, type Input } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { CertRefSchema, toPemPair, type CaLike } from "./common.js";
 
 export const KUBECONFIG_TYPE = "drydock:pki:Kubeconfig";
@@ -13,6 +14,7 @@ export const KubeconfigArgsSchema = z.object({
   server: z.string().regex(/^https:\/\/[^\s/]+(:\d+)?\/?$/, 'must be an https URL such as "https://10.0.0.10:6443"'),
   /** The cluster CA's certificate. */
   caCertPem: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
+  /** The user's client certificate: a pki.Certificate with client usage, or `{ certPem, keyPem }`. */
   certificate: CertRefSchema,
   /** @default "drydock" */
   clusterName: NameSchema.default("drydock"),
@@ -24,15 +26,13 @@ export const KubeconfigArgsSchema = z.object({
 
 export type KubeconfigInputs = z.infer<typeof KubeconfigArgsSchema>;
 
-export interface KubeconfigArgs {
-  readonly server: Input<string>;
-  /** A pki.CertificateAuthority, or the CA's PEM. */
+/**
+ * What a program passes; fields documented on the schema, except `ca`, which
+ * takes the CA resource where the schema holds its certificate (`caCertPem`).
+ */
+export interface KubeconfigArgs extends Override<Omit<ArgsOf<z.input<typeof KubeconfigArgsSchema>, "userName">, "caCertPem">, { certificate: CaLike }> {
+  /** The cluster's CA: a pki.CertificateAuthority, or its certificate's PEM. */
   readonly ca: Input<string> | { readonly certPem: Output<string> };
-  /** A pki.Certificate with client usage, or `{certPem, keyPem}`. */
-  readonly certificate: CaLike;
-  readonly clusterName?: Input<string>;
-  readonly userName?: Input<string>;
-  readonly contextName?: Input<string>;
 }
 
 export class Kubeconfig extends CustomResource {

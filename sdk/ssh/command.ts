@@ -1,13 +1,15 @@
 /** ssh.Command: shell commands run on a remote machine on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { ConnectionSchema } from "./connection.js";
 import { toConnection, type ConnectionLike } from "./target.js";
 
 export const COMMAND_TYPE = "drydock:ssh:Command";
 
 export const CommandArgsSchema = z.object({
+  /** The machine: a Connection, or anything with one (ssh.Host, lxd.Instance). */
   connection: ConnectionSchema,
   /** Run by `/bin/sh` on the host when the resource is created. */
   create: z.string().min(1, "create must not be empty"),
@@ -27,17 +29,8 @@ export const CommandArgsSchema = z.object({
 
 export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 
-export interface CommandArgs {
-  /** A Connection, or anything with one (ssh.Host, lxd.Instance). */
-  readonly connection: ConnectionLike;
-  readonly create: Input<string>;
-  readonly update?: Input<string>;
-  readonly delete?: Input<string>;
-  readonly environment?: Input<Record<string, Input<string>>>;
-  readonly triggers?: Input<readonly unknown[]>;
-  readonly sudo?: Input<boolean>;
-  readonly timeout?: Input<number>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CommandArgs extends Override<ArgsOf<z.input<typeof CommandArgsSchema>>, { connection: ConnectionLike }> {}
 
 /** Outputs are the create (or update) command's stdout and stderr. A non-zero exit fails the step with the stderr tail. */
 export class Command extends CustomResource {

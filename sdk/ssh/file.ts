@@ -1,7 +1,8 @@
 /** ssh.File: a file on a remote machine; an edit made there is drift that refresh sees (by sha256). */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import type { Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { FileModeSchema } from "../file-mode.js";
 import { ConnectionSchema } from "./connection.js";
 import { toConnection, type ConnectionLike } from "./target.js";
@@ -9,13 +10,15 @@ import { toConnection, type ConnectionLike } from "./target.js";
 export const FILE_TYPE = "drydock:ssh:File";
 
 export const FileArgsSchema = z.object({
+  /** The machine: an ssh.Host, an lxd.Instance, or a Connection. */
   connection: ConnectionSchema,
   /** Absolute path on the host. Any character but a control character (newline, tab, …) works, quoted exactly. */
   path: z.string()
     .regex(/^\/.*[^/]$/s, "path must be an absolute file path")
     .refine((p) => !/[\x00-\x1f\x7f]/.test(p), "path must not contain control characters (newline, tab, …)"),
+  /** The file's text; a secret (a key, a `config.requireSecret`) stays encrypted in state. */
   content: z.string(),
-  /** Octal permission bits. @default "0600" when `content` is secret, else "0644" */
+  /** Octal permission bits. @default "0600" when `content` is secret (a key, a `config.requireSecret`), else "0644" */
   mode: FileModeSchema,
   /** `user` or `user:group`. @default the login user */
   owner: z.string().regex(/^[a-z_][a-z0-9_.-]*(:[a-z_][a-z0-9_.-]*)?$/i, 'owner must be "user" or "user:group"').optional(),
@@ -25,19 +28,8 @@ export const FileArgsSchema = z.object({
 
 export type FileInputs = z.infer<typeof FileArgsSchema>;
 
-export interface FileArgs {
-  /** The machine: an `ssh.Host`, an `lxd.Instance`, or a connection. */
-  readonly connection: ConnectionLike;
-  /** Absolute path on the host; any character but a control character (newline, tab, …). */
-  readonly path: Input<string>;
-  readonly content: Input<string>;
-  /** Octal permission bits. @default "0600" when `content` is secret (a key, a `config.requireSecret`), else "0644" */
-  readonly mode?: Input<string>;
-  /** `user` or `user:group`. @default the login user */
-  readonly owner?: Input<string>;
-  /** Write through sudo. @default false */
-  readonly sudo?: Input<boolean>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface FileArgs extends Override<ArgsOf<z.input<typeof FileArgsSchema>>, { connection: ConnectionLike }> {}
 
 /** Uploaded to a temp name, checked by sha256 on the host, then renamed into place. */
 export class File extends CustomResource {
