@@ -1,6 +1,7 @@
 /** local.Command: shell commands run on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { Output } from "../output.js";
 import type { ArgsOf } from "../args.js";
 
@@ -26,12 +27,17 @@ export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface CommandArgs extends ArgsOf<z.input<typeof CommandArgsSchema>> {}
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Command extends OutputsOf<CommandInputs> {}
+
 /** Runs local commands; its outputs are the create (or update) command's stdout and stderr. */
 export class Command extends CustomResource {
+  /** The create (or last update) command's standard output. */
   declare readonly stdout: Output<string>;
+  /** The create (or last update) command's standard error. */
   declare readonly stderr: Output<string>;
 
   constructor(name: string, args: CommandArgs, opts?: ResourceOptions) {
-    super(COMMAND_TYPE, name, { ...args }, opts, ["stdout", "stderr"]);
+    super(COMMAND_TYPE, name, { ...args }, opts, outputNames(CommandArgsSchema, ["stdout", "stderr"]));
   }
 }

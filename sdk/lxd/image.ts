@@ -1,6 +1,7 @@
 /** lxd.Image: an image already on the server (by alias), or one imported from local files. Nothing is downloaded. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { Output } from "../output.js";
 import type { ArgsOf, Override } from "../args.js";
 import { RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
@@ -27,11 +28,15 @@ export type ImageInputs = z.infer<typeof ImageArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface ImageArgs extends Override<ArgsOf<z.input<typeof ImageArgsSchema>>, { remote: RemoteLike }> {}
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Image extends OutputsOf<ImageInputs> {}
+
 /** A referenced image is never deleted by drydock; an imported one is. */
 export class Image extends CustomResource {
+  /** The image's fingerprint on the server; pass the Image itself as an instance's `image`. */
   declare readonly fingerprint: Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: ResourceOptions) {
-    super(IMAGE_TYPE, name, { ...args, remote: toEndpoint(args.remote) }, opts, ["fingerprint"]);
+    super(IMAGE_TYPE, name, { ...args, remote: toEndpoint(args.remote) }, opts, outputNames(ImageArgsSchema, ["fingerprint"]));
   }
 }

@@ -1,6 +1,7 @@
 /** lxd.Instance: a container (or VM) that is SSH-ready, with its host key pinned from the LXD API. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import { Output, type Input } from "../output.js";
 import type { Connection } from "../ssh/connection.js";
 import type { ArgsOf, Override } from "../args.js";
@@ -19,7 +20,7 @@ export const InstanceArgsSchema = z.object({
   name: LxdNameSchema,
   /** An image alias or fingerprint on the server, or an lxd.Image. Changing it replaces the instance. */
   image: z.string().min(1, "image must not be empty"),
-  /** @default "container" */
+  /** A container, or a virtual machine (the server needs KVM). @default "container" */
   type: z.enum(["container", "virtual-machine"]).default("container"),
   /** Profiles (lxd.Profile resources or names), applied in this order; updated in place. @default ["default"] */
   profiles: z.array(LxdNameSchema).default(["default"]),
@@ -90,14 +91,17 @@ export interface InstanceArgs extends Override<ArgsOf<Schema, "name">, {
   networks: readonly NameRef<Network>[] | Input<readonly string[]>;
 }> {}
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Instance extends OutputsOf<InstanceInputs> {}
+
 export class Instance extends CustomResource {
-  declare readonly name: Output<string>;
   /** Its IPv4 address on the first network. */
   declare readonly address: Output<string>;
   /** Its SSH host key (ed25519 public key line), read through the LXD API. */
   declare readonly hostKey: Output<string>;
   /** How to reach it: pinned key, through the LXD server by default. */
   declare readonly connection: Output<Connection>;
+  /** LXD's status for it: "Running" once drydock has it up. */
   declare readonly status: Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: ResourceOptions) {
@@ -110,7 +114,7 @@ export class Instance extends CustomResource {
       ...names("networks", args.networks, (v) => v instanceof Network),
       ...(isPlainArg(args.rootDisk) ? { rootDisk: { ...args.rootDisk, pool: nameOf(args.rootDisk.pool, (v) => v instanceof StoragePool) } } : {}),
     }, opts,
-      ["address", "hostKey", "connection", "status"]);
+      outputNames(InstanceArgsSchema, ["address", "hostKey", "connection", "status"]));
   }
 }
 

@@ -1,7 +1,7 @@
 /** lxd.Network: a bridge with an explicit IPv4 subnet (never LXD's automatic subnet discovery). */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Output } from "../output.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { ArgsOf, Override } from "../args.js";
 import { gatewayCidrProblem } from "./cidr.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
@@ -31,17 +31,11 @@ export type NetworkInputs = z.infer<typeof NetworkArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface NetworkArgs extends Override<ArgsOf<z.input<typeof NetworkArgsSchema>, "name">, { remote: RemoteLike }> {}
 
-export class Network extends CustomResource {
-  declare readonly name: Output<string>;
-  declare readonly ipv4: Output<string>;
-  /** Whether traffic leaving the bridge is masqueraded. */
-  declare readonly nat: Output<boolean>;
-  /** Whether the bridge hands out addresses by DHCP. */
-  declare readonly dhcp: Output<boolean>;
-  /** The bridge options drydock manages besides `ipv4`, `nat` and `dhcp`. */
-  declare readonly config: Output<Record<string, string>>;
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Network extends OutputsOf<NetworkInputs> {}
 
+export class Network extends CustomResource {
   constructor(name: string, args: NetworkArgs, opts?: ResourceOptions) {
-    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, ["nat", "dhcp", "config"]);
+    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, outputNames(NetworkArgsSchema));
   }
 }

@@ -1,7 +1,7 @@
 /** lxd.StoragePool: https://documentation.ubuntu.com/lxd/en/latest/reference/storage_drivers/ */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Output } from "../output.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { ArgsOf, Override } from "../args.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
@@ -23,11 +23,11 @@ export type StoragePoolInputs = z.infer<typeof StoragePoolArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface StoragePoolArgs extends Override<ArgsOf<z.input<typeof StoragePoolArgsSchema>, "name">, { remote: RemoteLike }> {}
 
-export class StoragePool extends CustomResource {
-  declare readonly name: Output<string>;
-  declare readonly driver: Output<string>;
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface StoragePool extends OutputsOf<StoragePoolInputs> {}
 
+export class StoragePool extends CustomResource {
   constructor(name: string, args: StoragePoolArgs, opts?: ResourceOptions) {
-    super(STORAGE_POOL_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, []);
+    super(STORAGE_POOL_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, outputNames(StoragePoolArgsSchema));
   }
 }

@@ -1,6 +1,7 @@
 /** pki.Kubeconfig: a kubeconfig for one user of one cluster, with its certificate embedded. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import { Output, secret, type Input } from "../output.js";
 import type { ArgsOf, Override } from "../args.js";
 import { CertRefSchema, toPemPair, type CaLike } from "./common.js";
@@ -16,11 +17,11 @@ export const KubeconfigArgsSchema = z.object({
   caCertPem: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
   /** The user's client certificate: a pki.Certificate with client usage, or `{ certPem, keyPem }`. */
   certificate: CertRefSchema,
-  /** @default "drydock" */
+  /** The name of the kubeconfig's cluster entry. @default "drydock" */
   clusterName: NameSchema.default("drydock"),
-  /** @default the resource's name */
+  /** The name of the kubeconfig's user entry. @default the resource's name */
   userName: NameSchema,
-  /** @default `${userName}@${clusterName}` */
+  /** The name of its context. @default `${userName}@${clusterName}` */
   contextName: NameSchema.optional(),
 }).strict();
 
@@ -35,6 +36,9 @@ export interface KubeconfigArgs extends Override<Omit<ArgsOf<z.input<typeof Kube
   readonly ca: Input<string> | { readonly certPem: Output<string> };
 }
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Kubeconfig extends OutputsOf<KubeconfigInputs> {}
+
 export class Kubeconfig extends CustomResource {
   /** The kubeconfig YAML; secret (it holds the private key). */
   declare readonly content: Output<string>;
@@ -45,6 +49,6 @@ export class Kubeconfig extends CustomResource {
     const pair = toPemPair(certificate);
     const cert = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
     super(KUBECONFIG_TYPE, name, { ...rest, userName: args.userName ?? name, caCertPem, certificate: cert },
-      { ...opts, additionalSecretOutputs: ["content", ...(opts?.additionalSecretOutputs ?? [])] }, ["content"]);
+      { ...opts, additionalSecretOutputs: ["content", ...(opts?.additionalSecretOutputs ?? [])] }, outputNames(KubeconfigArgsSchema, ["content"]));
   }
 }

@@ -1,6 +1,7 @@
 /** ssh.Command: shell commands run on a remote machine on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { Output } from "../output.js";
 import type { ArgsOf, Override } from "../args.js";
 import { ConnectionSchema } from "./connection.js";
@@ -32,12 +33,17 @@ export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface CommandArgs extends Override<ArgsOf<z.input<typeof CommandArgsSchema>>, { connection: ConnectionLike }> {}
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Command extends OutputsOf<CommandInputs> {}
+
 /** Outputs are the create (or update) command's stdout and stderr. A non-zero exit fails the step with the stderr tail. */
 export class Command extends CustomResource {
+  /** The create (or last update) command's standard output. */
   declare readonly stdout: Output<string>;
+  /** The create (or last update) command's standard error. */
   declare readonly stderr: Output<string>;
 
   constructor(name: string, args: CommandArgs, opts?: ResourceOptions) {
-    super(COMMAND_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["stdout", "stderr"]);
+    super(COMMAND_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, outputNames(CommandArgsSchema, ["stdout", "stderr"]));
   }
 }

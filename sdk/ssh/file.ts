@@ -1,6 +1,7 @@
 /** ssh.File: a file on a remote machine; an edit made there is drift that refresh sees (by sha256). */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { Output } from "../output.js";
 import type { ArgsOf, Override } from "../args.js";
 import { FileModeSchema } from "../file-mode.js";
@@ -31,16 +32,17 @@ export type FileInputs = z.infer<typeof FileArgsSchema>;
 /** What a program passes; fields documented on the schema. */
 export interface FileArgs extends Override<ArgsOf<z.input<typeof FileArgsSchema>>, { connection: ConnectionLike }> {}
 
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface File extends OutputsOf<FileInputs> {}
+
 /** Uploaded to a temp name, checked by sha256 on the host, then renamed into place. */
 export class File extends CustomResource {
-  declare readonly path: Output<string>;
-  declare readonly content: Output<string>;
   /** The mode it was written with (four octal digits). */
   declare readonly mode: Output<string>;
   /** sha256 of the content, hex. */
   declare readonly sha256: Output<string>;
 
   constructor(name: string, args: FileArgs, opts?: ResourceOptions) {
-    super(FILE_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["mode", "sha256"]);
+    super(FILE_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, outputNames(FileArgsSchema, ["sha256"]));
   }
 }
