@@ -6,6 +6,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+// The host lab's settings (written by `npm run lab:up`): the runner hands them to an example's
+// stack-config.mjs, so the example itself needs nothing but the public API.
+import { labStackConfig } from "../test/lab/env.mjs";
 
 const name = process.argv[2] ?? "local-files";
 const stack = process.argv[3] ?? "dev";
@@ -36,8 +39,9 @@ const stacks = JSON.parse(drydock(["stack", "ls", "--json"], { quiet: true }));
 if (!stacks.some((s) => s.name === stack)) {
   drydock(["stack", "init", stack]);
   // The example's stack-config.mjs says what to set; values go on standard input, never on a command line.
+  // labConfig reads the lab only when called, so an example that needs no lab runs without one.
   const { stackConfig } = await import(pathToFileURL(join(dir, "stack-config.mjs")).href);
-  for (const { key, value, secret } of await stackConfig({ randomBytes })) {
+  for (const { key, value, secret } of await stackConfig({ randomBytes, labConfig: labStackConfig })) {
     drydock(["config", "set", key, ...(secret ? ["--secret"] : []), "--stack", stack, ...auth], { input: String(value) });
   }
 }

@@ -13,7 +13,7 @@ export { createUrn, parseUrn } from "./urn.js";
 export {
   checkWith, PartialResultError, type AnyProvider,
   type ResourceProvider, type ProviderContext, type CheckContext, type CheckResult, type CheckFailure,
-  type DiffResult, type CreateResult, type ReadResult, type UpdateResult,
+  type DiffResult, type BackupPart, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";
 export { isUnknown } from "./properties.js";
 export type { ArgsOf, Inputify, Override } from "./args.js";
@@ -24,3 +24,4 @@ export * as ssh from "./ssh/index.js";
 export * as lxd from "./lxd/index.js";
 export * as pki from "./pki/index.js";
 export * as etcd from "./etcd/index.js";
+export * as host from "./host/index.js";

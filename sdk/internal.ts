@@ -6,4 +6,4 @@ export { resourceInternals, isResource, type ResourceInternals } from "./resourc
 export { qualifyType, checkTypeToken, urnName } from "./urn.js";
 export { formatProblems, formatPath, withoutValue, zodProblems, type Problem } from "./validation.js";
 export { withFileMode, FileModeSchema, PUBLIC_FILE_MODE, SECRET_FILE_MODE } from "./file-mode.js";
-export { CREDENTIALS } from "./ssh/connection.js";
+export { CREDENTIALS, machineOf, sameMachine } from "./ssh/connection.js";

@@ -61,6 +61,14 @@ export function containsSecret(v: PropertyValue): boolean {
   return false;
 }
 
+/** Dotted paths (`files[2].content`) at which `v` holds a secret. */
+export function secretPathsOf(v: PropertyValue, path = "", out: string[] = []): string[] {
+  if (isSecret(v)) out.push(path);
+  else if (Array.isArray(v)) v.forEach((x, i) => secretPathsOf(x, `${path}[${i}]`, out));
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v as Record<string, PropertyValue>)) secretPathsOf(x, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
 /** Removes secret wrappers, keeping values (what a provider sees). */
 export function reveal(v: PropertyValue): PropertyValue {
   if (isSecret(v)) return reveal(v.value);
@@ -77,8 +85,11 @@ export function revealMap(m: PropertyMap): Record<string, unknown> {
   return reveal(m) as Record<string, unknown>;
 }
 
-/** Deep equality of property trees; secrets compare by value. */
-export function propertyEquals(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
+/**
+ * Deep equality of property trees, and of the plain values a provider holds
+ * (config maps, lists, connections); secrets compare by value.
+ */
+export function propertyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   if (isSecret(a) || isSecret(b)) {
@@ -92,7 +103,7 @@ export function propertyEquals(a: PropertyValue | undefined, b: PropertyValue | 
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     if (ka.length !== kb.length) return false;
-    return ka.every((k) => k in b && propertyEquals(a[k] as PropertyValue, b[k] as PropertyValue));
+    return ka.every((k) => k in b && propertyEquals(a[k], b[k]));
   }
   return false;
 }

@@ -69,6 +69,8 @@ export interface CheckContext {
   readonly dryRun: boolean;
   /** Top-level input names that hold a secret anywhere (a file's `content`, a key). */
   readonly secretInputs?: readonly string[];
+  /** Dotted paths of the secret values inside the inputs (`files[2].content`), for defaults that follow secrecy. */
+  readonly secretPaths?: readonly string[];
 }
 
 export interface ResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {
@@ -119,6 +121,12 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
    * @default false
    */
   readonly idIsIdentity?: boolean;
+  /**
+   * What this resource contributes to `drydock backup` (a snapshot of its
+   * data), taken from the real thing; how it is restored is the provider's
+   * own business (etcd: `restoreFrom`). Without it, a backup holds only state.
+   */
+  backup?(id: string, props: O, ctx: ProviderContext): Promise<BackupPart[]>;
 }
 
 /** Paths (dotted) at which `v` holds an unknown. */
@@ -175,6 +183,15 @@ export class PartialResultError extends Error {
   constructor(message: string, readonly outs: Record<string, unknown>, readonly id?: string, options?: ErrorOptions) {
     super(message, options);
   }
+}
+
+/** What a resource contributes to `drydock backup`: files for the archive, and its entry in the manifest's section. */
+export interface BackupPart {
+  /** The manifest section the entry goes to ("etcd"). */
+  readonly section: string;
+  readonly entry: Record<string, unknown>;
+  /** Archive path → bytes. */
+  readonly files: Readonly<Record<string, Buffer>>;
 }
 
 /** A provider of any input and output shape, as registries hold them. */

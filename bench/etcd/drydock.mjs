@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { labStackConfig } from "../../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "drydock.js");
@@ -33,7 +34,7 @@ export function copyExample() {
 /** The stack config `node examples/run.mjs etcd-cluster` would set, from the example's own stack-config.mjs. */
 export async function exampleConfig() {
   const { stackConfig } = await import(pathToFileURL(join(EXAMPLE, "stack-config.mjs")).href);
-  return stackConfig();
+  return stackConfig({ labConfig: labStackConfig });
 }
 
 /**

@@ -55,8 +55,6 @@ const cluster = withEtcd ? new etcd.Cluster("etcd", {
   ...(config.getNumber("peerPort") ? { peerPort: config.requireNumber("peerPort") } : {}),
   ...(config.get("dataDir") ? { dataDir: config.require("dataDir") } : {}),
   ...(heartbeat ? { settings: { heartbeatInterval: heartbeat, electionTimeout: 10 * heartbeat } } : {}),
-  // A new clusterName or dataDir makes a new, empty cluster: refused unless this is set.
-  allowReplacement: config.getBoolean("allowReplacement") ?? false,
 }) : undefined;
 
 export const addresses = hosts.map((h) => h.address);

@@ -6,7 +6,7 @@
  */
 import type { ResourceOptions } from "../../sdk/index.js";
 import {
-  containsSecret, isResource, propertyEquals, resourceInternals, revealMap,
+  containsSecret, secretPathsOf, isResource, propertyEquals, resourceInternals, revealMap,
   resolveDeep, type PropertyMap, type RegisterRequest, type RegisterResponse, type Runtime, type RuntimeSettings,
 } from "../../sdk/internal.js";
 import { checkFailuresMessage } from "./check-failures.js";
@@ -249,7 +249,7 @@ export class Deployment implements Runtime {
     const provider = this.o.executor.provider(req.type, urn);
     const secretInputs = Object.keys(props).filter((k) => containsSecret(props[k]!));
     const checked = provider.check
-      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun, secretInputs }))
+      ? await this.providerCall(urn, "check", () => provider.check!(old ? revealMap(old.inputs) : undefined, revealMap(props), { urn, dryRun: this.o.executor.dryRun, secretInputs, secretPaths: secretPathsOf(props) }))
       : { inputs: revealMap(props) };
     if (checked.failures?.length) {
       throw new DrydockError("input", this.o.redactor.redact(checkFailuresMessage(req.type, req.name, checked.failures, props)), { urn });

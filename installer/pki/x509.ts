@@ -165,6 +165,15 @@ export function caUse(cert: X509Certificate): CaUse {
   return { isCa, keyCertSign: ((bits[1] ?? 0) & (0x80 >> KeyUsage.keyCertSign)) !== 0 };
 }
 
+/** Whether `certPem` was signed by the key of `caCertPem`. */
+export function signedBy(certPem: string, caCertPem: string): boolean {
+  try {
+    return new X509Certificate(certPem).verify(new X509Certificate(caCertPem).publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** The DER value (inside the OCTET STRING) of one extension, when the certificate has it. */
 function extensionOf(der: Buffer, optional: readonly Element[], id: Buffer): Buffer | undefined {
   const exts = optional.find((e) => e.tag === 0xa3);

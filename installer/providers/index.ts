@@ -1,6 +1,6 @@
 /** The providers built into drydock, by type token. */
 import type { AnyProvider } from "../../sdk/index.js";
-import { etcd, local, ssh } from "../../sdk/index.js";
+import { local, ssh } from "../../sdk/index.js";
 import { fileProvider } from "./local/file.js";
 import { commandProvider } from "./local/command.js";
 import { hostProvider } from "./ssh/host.js";
@@ -9,8 +9,8 @@ import { fileProvider as sshFileProvider } from "./ssh/file.js";
 import { lxdProviders } from "./lxd/index.js";
 import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
-import { clusterProvider } from "./etcd/cluster.js";
-import { systemClock } from "./pki/deps.js";
+import { hostProviders } from "./host/index.js";
+import { etcdProviders } from "./etcd/index.js";
 import { sshTransport } from "../transport/index.js";
 
 /** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */
@@ -23,6 +23,7 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     [ssh.FILE_TYPE]: sshFileProvider(connect),
     ...lxdProviders(connect),
     ...pkiProviders(),
-    [etcd.CLUSTER_TYPE]: clusterProvider(connect, systemClock),
+    ...hostProviders(connect),
+    ...etcdProviders(connect),
   };
 }

@@ -2,6 +2,8 @@
  * The narrow interface every remote step sees: run a command, put a file,
  * read a file. SSH implements it; an in-memory fake stands in for unit tests.
  */
+import type { Duplex } from "node:stream";
+import type { Connection } from "../../sdk/ssh/connection.js";
 
 export interface ExecOptions {
   /** Run through sudo (passwordless, or with the connection's sudo password on stdin). */
@@ -55,6 +57,15 @@ export interface Transport {
   readFile(path: string, options?: { readonly sudo?: boolean }): Promise<Buffer | undefined>;
 }
 
+/** A transport that can also open a Unix socket on its host (the LXD API). */
+export interface SocketOpener {
+  readonly name: string;
+  openUnixSocket(path: string): Promise<Duplex>;
+}
+
+/** Opens (or reuses) a transport for a connection; unit tests pass a fake. */
+export type Connector<T extends Transport = Transport> = (c: Connection, log?: (m: string) => void) => T;
+
 /** What went wrong on which host in which step, with the tail of stderr. */
 export class TransportError extends Error {
   override readonly name = "TransportError";
@@ -91,6 +102,3 @@ export async function run(t: Transport, command: string, options?: ExecOptions &
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
-
-/** The keys of a Connection that hold credentials: the SDK owns the list, next to Connection. */
-export { CREDENTIALS } from "../../sdk/internal.js";

@@ -1,132 +1,212 @@
-/** etcd.Cluster: an etcd cluster on machines drydock reaches over SSH, with mTLS on client and peer ports. */
-import { z } from "zod";
-import { CustomResource, type ResourceOptions } from "../resource.js";
-import { Output, secret, type Input } from "../output.js";
-import { ArtifactSchema, type Artifact } from "../artifact.js";
-import { ConnectionSchema, type Connection } from "../ssh/connection.js";
+/**
+ * etcd.Cluster: an etcd cluster on machines drydock reaches over SSH, with
+ * mTLS on client and peer ports, built from small resources (see
+ * docs/steps/03-etcd.md). Per member, in this order:
+ *   certificates (pki.Certificate) → files (host.Files) → etcd.Member →
+ *   etcd service (host.Service) → etcd.Voter → "ready" health gate;
+ * and each member's Member and service wait for the previous member's gate,
+ * so additions, removals and restarts go one member at a time with health
+ * checked in between, while the founders of a new cluster start together.
+ */
+import type { z } from "zod";
+import { ComponentResource, type Resource, type ResourceOptions } from "../resource.js";
+import { all, interpolate, output, secret, Output, type Input } from "../output.js";
+import type { Artifact } from "../artifact.js";
+import type { Connection } from "../ssh/connection.js";
 import { toConnection, type ConnectionLike } from "../ssh/target.js";
-import { CaRefSchema, DurationSchema, toPemPair, type CaLike } from "../pki/common.js";
-import { isIP } from "../net.js";
-import { DataDirSchema } from "./data-dir.js";
+import { toPemPair, type CaLike } from "../pki/common.js";
+import { CertificateAuthority } from "../pki/authority.js";
+import { Certificate } from "../pki/certificate.js";
+import { Files } from "../host/files.js";
+import { Service } from "../host/service.js";
+import { HealthGate } from "../host/gate.js";
+import { Bootstrap, Member, Voter, RestoreSchema } from "./parts.js";
+import { SettingsSchema, type Settings } from "./settings.js";
+
+export { SettingsSchema, type Settings };
 
 export const CLUSTER_TYPE = "drydock:etcd:Cluster";
 
-const MemberNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens (a DNS label)");
 
-export const MemberSchema = z.object({
-  name: MemberNameSchema,
-  connection: ConnectionSchema,
-  /** The address peers and clients use; @default the host's address (lxd.Instance) or the connection's host when it is an IP */
-  address: z.string().refine((s) => isIP(s), "must be an IPv4 or IPv6 address").optional(),
-}).strict();
 
-export const SettingsSchema = z.object({
-  /** Milliseconds. @default 100 */
-  heartbeatInterval: z.number().int().min(10).default(100),
-  /** Milliseconds; at least 5× the heartbeat. @default 1000 */
-  electionTimeout: z.number().int().min(50).default(1000),
-  /** @default 10000 */
-  snapshotCount: z.number().int().min(1).default(10000),
-  /** Bytes; 0 means etcd's default (2 GiB). @default 0 */
-  quotaBackendBytes: z.number().int().min(0).default(0),
-  /** Hours of history kept, e.g. "1" (periodic auto-compaction). @default "0" (off) */
-  autoCompactionRetention: z.string().regex(/^\d+$/, "must be a whole number of hours").default("0"),
-}).strict().refine((s) => s.electionTimeout >= 5 * s.heartbeatInterval, { message: "electionTimeout must be at least 5× heartbeatInterval", path: ["electionTimeout"] });
+export { RestoreSchema };
 
-export const RestoreSchema = z.object({
-  /** A backup archive written by `drydock backup`. */
-  file: z.string().min(1, "file must not be empty"),
-  /** Which cluster's snapshot, when the backup holds several. @default the only one */
-  cluster: z.string().optional(),
-}).strict();
-
-export const ClusterArgsSchema = z.object({
-  /** The cluster token, and the prefix of its CA's name. @default the resource name */
-  clusterName: MemberNameSchema,
-  members: z.array(MemberSchema).min(1, "members must name at least one member"),
-  /** An even count tolerates no more failures than one fewer; refused unless this is set. @default false */
-  allowEvenMembers: z.boolean().default(false),
-  /** The etcd and etcdctl binaries. */
-  etcd: ArtifactSchema,
-  etcdctl: ArtifactSchema,
-  /** The CA that signs members' and clients' certificates. @default one made for this cluster */
-  ca: CaRefSchema.optional(),
-  clientPort: z.number().int().min(1).max(65535).default(2379),
-  peerPort: z.number().int().min(1).max(65535).default(2380),
-  /** A dedicated directory (at least `/var/lib/<name>`; no whitespace, `%` or control characters). @default "/var/lib/etcd" */
-  dataDir: DataDirSchema,
-  settings: SettingsSchema.default({ heartbeatInterval: 100, electionTimeout: 1000, snapshotCount: 10000, quotaBackendBytes: 0, autoCompactionRetention: "0" }),
-  /** Members' and the client's certificates. @default "365d" */
-  certValidity: DurationSchema.default("365d"),
-  /** @default "30d" */
-  certRenewBefore: DurationSchema.default("30d"),
-  /** Start from a backup's snapshot instead of empty (only when the cluster is created). */
-  restoreFrom: RestoreSchema.optional(),
-  /** Seconds to wait for the cluster to be healthy after each step. @default 90 */
-  healthTimeout: z.number().positive().default(90),
-  /** Lets a change that makes a new, empty cluster go ahead (its data is lost); refused otherwise. @default false */
-  allowReplacement: z.boolean().default(false),
-}).strict();
-
-export type ClusterInputs = z.infer<typeof ClusterArgsSchema>;
-export type MemberInputs = z.infer<typeof MemberSchema>;
+/** Files etcd itself reads: a change to one of them restarts the member. */
+const ETCD_READS = ["/usr/local/bin/etcd", "/etc/etcd/pki/ca.crt", "/etc/etcd/pki/server.crt", "/etc/etcd/pki/server.key", "/etc/etcd/pki/peer.crt", "/etc/etcd/pki/peer.key"];
 
 export interface MemberArgs {
-  readonly name: Input<string>;
+  /** The member's name in etcd (a DNS label); also names its resources. */
+  readonly name: string;
   /** An lxd.Instance, an ssh.Host or a Connection. */
   readonly host: ConnectionLike | { readonly connection: Output<Connection>; readonly address?: Output<string> };
+  /** The address peers and clients use. @default the host's address (lxd.Instance) or the connection's host */
   readonly address?: Input<string>;
 }
 
 export interface ClusterArgs {
-  readonly clusterName?: Input<string>;
+  /** The cluster token, and the prefix of its CA's name. @default the resource name */
+  readonly clusterName?: string;
   readonly members: readonly MemberArgs[];
+  /** An even count tolerates no more failures than one fewer; refused unless this is set. @default false */
   readonly allowEvenMembers?: Input<boolean>;
+  /** The etcd and etcdctl binaries (sha256-pinned). */
   readonly etcd: Input<Artifact>;
   readonly etcdctl: Input<Artifact>;
+  /** The CA that signs members' and clients' certificates. @default a pki.CertificateAuthority made for this cluster */
   readonly ca?: CaLike;
+  /** @default 2379 */
   readonly clientPort?: Input<number>;
+  /** @default 2380 */
   readonly peerPort?: Input<number>;
   /** A dedicated directory, at least two levels under /var, /srv, /opt or /home; drydock marks it and wipes only what it made there. @default "/var/lib/etcd" */
   readonly dataDir?: Input<string>;
-  readonly settings?: Input<Partial<z.input<typeof SettingsSchema>>>;
+  readonly settings?: Partial<z.input<typeof SettingsSchema>>;
+  /** Members' and the client's certificates. @default "365d" */
   readonly certValidity?: Input<string>;
+  /** @default "30d" */
   readonly certRenewBefore?: Input<string>;
+  /** Start from a backup's snapshot instead of empty (only when the cluster is founded). */
   readonly restoreFrom?: Input<string | { readonly file: Input<string>; readonly cluster?: Input<string> }>;
+  /** Seconds to wait for a member (and the cluster) to be healthy after each step. @default 90 */
   readonly healthTimeout?: Input<number>;
-  /**
-   * A change of `clusterName`, `dataDir` or a `ca` with another key makes a
-   * new, empty cluster and loses the old one's data: refused (the plan fails)
-   * unless this is true. Take a backup first and use `restoreFrom`.
-   * @default false
-   */
-  readonly allowReplacement?: Input<boolean>;
 }
 
-function member(m: MemberArgs): Record<string, unknown> {
+const bracket = (a: string): string => (a.includes(":") ? `[${a}]` : a);
+
+/** The member's address: given, the host's (lxd.Instance), or its connection's host. */
+function addressOf(m: MemberArgs, connection: Output<Connection>): Output<string> {
+  if (m.address !== undefined) return output(m.address);
   const h = m.host as { address?: unknown };
-  const address = m.address ?? (h && typeof h === "object" && !Output.isInstance(h) && Output.isInstance(h.address) ? h.address : undefined);
-  return { name: m.name, connection: toConnection(m.host as ConnectionLike), ...(address !== undefined ? { address } : {}) };
+  if (h && typeof h === "object" && !Output.isInstance(h) && Output.isInstance(h.address)) return h.address as Output<string>;
+  return connection.apply((c) => c.host);
 }
 
-export class Cluster extends CustomResource {
+export class Cluster extends ComponentResource {
   /** https://address:clientPort of every member. */
-  declare readonly endpoints: Output<string[]>;
-  declare readonly caCertPem: Output<string>;
+  readonly endpoints: Output<string[]>;
+  readonly caCertPem: Output<string>;
   /** A client certificate for the control plane (kube-apiserver's --etcd-certfile). */
-  declare readonly clientCertPem: Output<string>;
+  readonly clientCertPem: Output<string>;
   /** Secret. */
-  declare readonly clientKeyPem: Output<string>;
+  readonly clientKeyPem: Output<string>;
   /** Member ids (hex) by name, as etcd lists them. */
-  declare readonly memberIds: Output<Record<string, string>>;
+  readonly memberIds: Output<Record<string, string>>;
+  /** The gate that passes once every member is healthy with one leader: depend on it (or on the cluster). */
+  readonly healthy: HealthGate;
 
   constructor(name: string, args: ClusterArgs, opts?: ResourceOptions) {
-    const pair = args.ca === undefined ? undefined : toPemPair(args.ca);
-    const ca = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
-    const restoreFrom = typeof args.restoreFrom === "string" ? { file: args.restoreFrom } : args.restoreFrom;
-    super(CLUSTER_TYPE, name, {
-      ...args, clusterName: args.clusterName ?? name, members: args.members.map(member), ca, restoreFrom,
-    }, { ...opts, additionalSecretOutputs: ["clientKeyPem", ...(opts?.additionalSecretOutputs ?? [])] },
-    ["endpoints", "caCertPem", "clientCertPem", "clientKeyPem", "memberIds", "pki"]);
+    super(CLUSTER_TYPE, name, {}, opts);
+    const parent = this;
+    const clusterName = args.clusterName ?? name;
+    const clientPort = output(args.clientPort ?? 2379);
+    const peerPort = output(args.peerPort ?? 2380);
+    const dataDir = output(args.dataDir ?? "/var/lib/etcd");
+    const healthTimeout = output(args.healthTimeout ?? 90);
+    const settings = SettingsSchema.safeParse(args.settings ?? {});
+    const validity = args.certValidity ?? "365d";
+    const renewBefore = args.certRenewBefore ?? "30d";
+    const restoreFrom = args.restoreFrom === undefined ? undefined
+      : output(args.restoreFrom).apply((r) => (typeof r === "string" ? { file: r } : r));
+
+    const ca = args.ca === undefined
+      ? new CertificateAuthority(`${name}-ca`, { commonName: `${clusterName}-etcd-ca` }, { parent })
+      : toPemPair(args.ca);
+    const caPair = ca instanceof CertificateAuthority ? { certPem: ca.certPem, keyPem: ca.keyPem } : ca;
+    const caCertPem = output(caPair).apply((p) => p.certPem);
+    const client = new Certificate(`${name}-client`, { ca: caPair, commonName: `${clusterName}-client`, usages: ["client"], validity, renewBefore }, { parent });
+
+    const members = args.members.map((m) => {
+      const connection = output(toConnection(m.host as ConnectionLike));
+      const address = addressOf(m, connection);
+      return {
+        name: m.name, connection, address,
+        peerUrl: interpolate`https://${address.apply(bracket)}:${peerPort}`,
+        clientUrl: interpolate`https://${address.apply(bracket)}:${clientPort}`,
+      };
+    });
+    const clientUrls = all(members.map((m) => m.clientUrl));
+    const urlList = clientUrls.apply((u) => u.join(","));
+    const peers = members.map((m) => ({ name: m.name, connection: m.connection }));
+
+    const bootstrap = new Bootstrap(`${name}-bootstrap`, {
+      clusterName, dataDir, allowEvenMembers: args.allowEvenMembers ?? false, restoreFrom,
+      members: members.map((m) => ({ name: m.name, connection: m.connection, address: m.address, peerUrl: m.peerUrl })),
+      // Settings are checked here, where a bad one is reported once for the whole cluster.
+      settings: args.settings ?? {},
+    }, { parent });
+
+    let previous: Resource | undefined;
+    const services: Service[] = [];
+    const voters: Voter[] = [];
+    const gates: HealthGate[] = [];
+    for (const m of members) {
+      const n = m.name;
+      const after = previous ? [previous] : [];
+      const server = new Certificate(`${name}-${n}-server`, {
+        // etcd's own gateway dials the client port with the server certificate, so it is a client too (as kubeadm's is).
+        ca: caPair, commonName: n, usages: ["server", "client"], dnsNames: [n, "localhost"],
+        ipAddresses: m.address.apply((a) => [...new Set([a, "127.0.0.1"])]), validity, renewBefore,
+      }, { parent });
+      const peer = new Certificate(`${name}-${n}-peer`, { ca: caPair, commonName: n, usages: ["peer"], dnsNames: [n], ipAddresses: [m.address], validity, renewBefore }, { parent });
+      const key = (path: string, pem: Output<string>) => ({ path, content: secret(pem), mode: "0600" });
+      const files = new Files(`${name}-${n}-files`, {
+        connection: m.connection,
+        files: [
+          { path: "/usr/local/bin/etcd", artifact: args.etcd },
+          { path: "/usr/local/bin/etcdctl", artifact: args.etcdctl },
+          { path: "/etc/etcd/pki/ca.crt", content: caCertPem },
+          { path: "/etc/etcd/pki/server.crt", content: server.certPem },
+          key("/etc/etcd/pki/server.key", server.keyPem),
+          { path: "/etc/etcd/pki/peer.crt", content: peer.certPem },
+          key("/etc/etcd/pki/peer.key", peer.keyPem),
+          { path: "/etc/etcd/pki/client.crt", content: client.certPem },
+          key("/etc/etcd/pki/client.key", client.keyPem),
+          { path: "/etc/etcd/etcdctl.env", template: { name: "etcd/etcdctl.env", values: { clientPort } } },
+          { path: "/etc/etcd/member-ready.sh", template: { name: "etcd/member-ready.sh" } },
+          { path: "/etc/etcd/cluster-healthy.sh", template: { name: "etcd/cluster-healthy.sh" } },
+        ],
+      }, { parent });
+      const member = new Member(`${name}-${n}`, {
+        clusterName, name: n, connection: m.connection, address: m.address, peerPort, clientPort, dataDir,
+        founder: all([bootstrap.founders, m.address] as const).apply(([f, a]) => (f as string[]).includes(`${n}@${a}`)),
+        initialCluster: bootstrap.initialCluster,
+        peers: peers.filter((p) => p.name !== n), restoreFrom, healthTimeout,
+      }, { parent, dependsOn: [files, ...after] });
+      const s = settings.success ? settings.data : SettingsSchema.parse({});
+      const service = new Service(`${name}-${n}-etcd`, {
+        connection: m.connection, name: "etcd", waitStarted: false, timeout: 120,
+        unit: { name: "etcd/etcd.service", values: {
+          name: n, clusterName, dataDir, listenAddress: m.address.apply(bracket), urlAddress: m.address.apply(bracket), clientPort, peerPort, ...s,
+        } },
+        restartOn: [files.written.apply((w) => ETCD_READS.map((p) => w[p] ?? ""))],
+      }, { parent, dependsOn: [member, ...after] });
+      const voter = new Voter(`${name}-${n}-voter`, {
+        clusterName, name: n, connection: m.connection, peerUrl: m.peerUrl, memberId: member.memberId, learner: member.learner, peers, endpoints: clientUrls, healthTimeout,
+      }, { parent, dependsOn: [service] });
+      const gate = new HealthGate(`${name}-${n}-ready`, {
+        description: `etcd member ${n} ready`,
+        check: { kind: "command", connection: m.connection, command: interpolate`sh /etc/etcd/member-ready.sh ${urlList} ${dataDir}` },
+        timeout: healthTimeout, interval: 0.25, journal: { connection: m.connection, unit: "etcd" },
+        triggers: [service.invocationId, voter.memberId],
+      }, { parent, dependsOn: [voter] });
+      services.push(service);
+      voters.push(voter);
+      gates.push(gate);
+      previous = gate;
+    }
+
+    this.healthy = new HealthGate(`${name}-healthy`, {
+      description: `etcd cluster ${clusterName}: every member healthy, one leader`,
+      check: { kind: "command", connection: members[0]!.connection, command: interpolate`sh /etc/etcd/cluster-healthy.sh ${urlList}` },
+      timeout: healthTimeout, interval: 0.25,
+      triggers: [...services.map((s) => s.invocationId), ...voters.map((v) => v.memberId)],
+    }, { parent, dependsOn: gates });
+
+    this.endpoints = clientUrls;
+    this.caCertPem = caCertPem;
+    this.clientCertPem = client.certPem;
+    this.clientKeyPem = client.keyPem;
+    this.memberIds = all(voters.map((v) => v.memberId)).apply((ids) => Object.fromEntries(members.map((m, k) => [m.name, ids[k]!])));
+    this.registerOutputs({ endpoints: this.endpoints, caCertPem, clientCertPem: this.clientCertPem, clientKeyPem: this.clientKeyPem, memberIds: this.memberIds });
   }
 }

@@ -6,4 +6,4 @@ export { Profile, PROFILE_TYPE, ProfileArgsSchema, type ProfileArgs, type Profil
 export { Image, IMAGE_TYPE, ImageArgsSchema, type ImageArgs, type ImageInputs } from "./image.js";
 export { Instance, INSTANCE_TYPE, InstanceArgsSchema, type InstanceArgs, type InstanceInputs } from "./instance.js";
 export { DEFAULT_SOCKET, RemoteEndpointSchema, toEndpoint, type RemoteEndpoint, type RemoteLike } from "./endpoint.js";
-export { gatewayCidrProblem } from "./cidr.js";
+export { gatewayCidrProblem } from "../net.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
 import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import type { ArgsOf, Override } from "../args.js";
-import { gatewayCidrProblem } from "./cidr.js";
+import { gatewayCidrProblem } from "../net.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const NETWORK_TYPE = "drydock:lxd:Network";

@@ -99,3 +99,13 @@ export function describeConnection(c: Pick<Connection, "user" | "host" | "port" 
   const self = `${c.user}@${c.host}${c.port === 22 ? "" : `:${c.port}`}`;
   return c.jump ? `${self} (via ${describeConnection(c.jump)})` : self;
 }
+
+/** Identifies the machine a connection leads to (auth and pins aside), for ids and duplicate checks. */
+export function machineOf(c: Connection): string {
+  return `${c.user}@${c.host}:${c.port}${c.jump ? ` via ${machineOf(c.jump)}` : ""}`;
+}
+
+/** Whether two connections lead to the same machine (auth and pins aside). */
+export function sameMachine(a: Connection, b: Connection): boolean {
+  return machineOf(a) === machineOf(b);
+}

@@ -1,5 +1,5 @@
 // test/lab/lab.env (written by `npm run lab:up`) as an object: the one reader that the tests,
-// the benchmarks and the examples' stack configs share.
+// the benchmarks and the examples runner (examples/run.mjs) share.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 

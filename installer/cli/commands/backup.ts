@@ -1,7 +1,7 @@
 /**
- * drydock backup [--out FILE]: one archive with an etcd snapshot of every
- * etcd.Cluster in the stack (over mTLS, from a healthy member, checked by
- * sha256), the stack's state and config (secrets stay encrypted with the
+ * drydock backup [--out FILE]: one archive with what each resource's provider
+ * contributes (an etcd cluster: a snapshot over mTLS from a healthy member,
+ * checked by sha256), the stack's state and config (secrets stay encrypted with the
  * stack passphrase) and the resolved program spec.
  * drydock backup verify FILE: every member a regular file or folder inside the
  * archive (no links, devices, absolute or `..` names), every checksum, and each
@@ -9,14 +9,14 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { etcd } from "../../../sdk/index.js";
 import { revealMap } from "../../../sdk/internal.js";
 import { BackupError, readBackup, writeBackup } from "../../backup/archive.js";
-import { takeSnapshot } from "../../backup/take.js";
+import { builtinProviders } from "../../providers/index.js";
 import { DrydockError } from "../../engine/errors.js";
 import { StackCrypter } from "../../engine/crypter-source.js";
 import { loadStackSettings, stackSettingsPath } from "../../engine/project.js";
 import { CheckpointCodec } from "../../engine/state/codec.js";
+import { programSpec } from "../../engine/state/program-spec.js";
 import { closeTransports, sshTransport } from "../../transport/index.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
 import { out } from "../output.js";
@@ -25,16 +25,6 @@ const VERSION = "0.1.0";
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-}
-
-/** The program as it was last applied: each resource's type, parent, dependencies and inputs (secrets as ciphertext). */
-function programSpec(stateText: string): Buffer {
-  const raw = JSON.parse(stateText) as { resources?: Record<string, unknown>[] };
-  const resources = (raw.resources ?? []).map((r) => ({
-    urn: r.urn, type: r.type, custom: r.custom, parent: r.parent, dependencies: r.dependencies, inputs: r.inputs,
-    ...(r.protect ? { protect: true } : {}),
-  }));
-  return Buffer.from(`${JSON.stringify({ resources }, null, 2)}\n`);
 }
 
 export async function backupTake(o: { out?: string }, g: GlobalOptions): Promise<number> {
@@ -46,33 +36,38 @@ export async function backupTake(o: { out?: string }, g: GlobalOptions): Promise
   try {
     const stateText = await ctx.backend.readText(stack);
     const cp = ctx.backend.decode(stack, stateText, new CheckpointCodec(crypter.get));
-    const clusters = cp.resources.filter((r) => r.type === etcd.CLUSTER_TYPE && !r.pendingDelete);
+    const providers = builtinProviders(sshTransport);
+    // Whatever a resource's provider says it contributes: the CLI knows no resource type.
+    const contributors = cp.resources.filter((r) => r.custom && !r.pendingDelete && providers[r.type]?.backup);
     const files: Record<string, Buffer> = {
       "state.json": Buffer.from(stateText),
       "program.json": programSpec(stateText),
     };
     const config = await readFile(stackSettingsPath(ctx.project, stack)).catch(() => undefined);
     if (config) files["config.yaml"] = config;
-    const entries = [];
+    const sections: Record<string, Record<string, unknown>[]> = {};
     try {
-      for (const r of clusters) {
-        const c = revealMap(r.outputs) as unknown as etcd.ClusterInputs;
-        const taken = await takeSnapshot(c, sshTransport, (m) => out(`  ${m}`));
-        const file = `etcd/${c.clusterName}.db`;
-        files[file] = taken.snapshot;
-        entries.push({ urn: r.urn, clusterName: c.clusterName, file, members: c.members.map((m) => m.name), takenFrom: taken.member, ...(taken.revision ? { revision: taken.revision } : {}) });
+      for (const r of contributors) {
+        const ctx = { urn: r.urn, signal: new AbortController().signal, log: (m: string) => out(`  ${m}`) };
+        for (const part of await providers[r.type]!.backup!(r.id ?? "", revealMap(r.outputs), ctx)) {
+          for (const [p, b] of Object.entries(part.files)) {
+            if (files[p]) throw new DrydockError("failed", `${r.urn}: its backup file ${p} is also another resource's`);
+            files[p] = b;
+          }
+          (sections[part.section] ??= []).push(part.entry);
+        }
       }
     } finally {
       closeTransports();
     }
     const target = resolve(o.out ?? `drydock-backup-${ctx.project.name}-${stack}-${stamp(new Date())}.tar`);
     const m = await writeBackup(target, {
-      project: ctx.project.name, stack, createdAt: new Date().toISOString(), drydockVersion: VERSION, etcd: entries,
+      project: ctx.project.name, stack, createdAt: new Date().toISOString(), drydockVersion: VERSION, etcd: [], ...sections,
     }, files);
     const size = (await stat(target)).size;
     out(`Backup of stack ${stack} written to ${target} (${size} bytes, mode 0600):`);
     for (const [p, f] of Object.entries(m.files)) out(`  ${p.padEnd(24)} ${String(f.size).padStart(10)} bytes  sha256 ${f.sha256}`);
-    if (entries.length === 0) out("  (no etcd.Cluster in this stack: state, config and program spec only)");
+    if (contributors.length === 0) out("  (nothing in this stack contributes data to a backup: state, config and program spec only)");
     return 0;
   } finally {
     await lock.release();

@@ -1,6 +1,6 @@
 /** local.Command: runs shell commands with execa; a failure names the command, exit code and stderr tail. */
 import { randomBytes } from "node:crypto";
-import { checkWith, local, propertyEqualsPlain, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, local, propertyEquals, type ProviderContext, type ResourceProvider } from "./deps.js";
 
 type Inputs = local.CommandInputs;
 interface Outputs extends Inputs {
@@ -59,9 +59,9 @@ export const commandProvider: ResourceProvider<Inputs, Outputs> = {
   },
 
   async diff(_id, _olds, news, oldInputs) {
-    const triggers = !propertyEqualsPlain(news.triggers, oldInputs.triggers);
+    const triggers = !propertyEquals(news.triggers, oldInputs.triggers);
     const keys = ["create", "update", "delete", "environment", "dir"] as const;
-    const changes = triggers || keys.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
+    const changes = triggers || keys.some((k) => !propertyEquals(news[k], oldInputs[k]));
     return { changes, replaces: triggers ? ["triggers"] : [] };
   },
 

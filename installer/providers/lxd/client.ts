@@ -4,12 +4,7 @@
  * channel; asynchronous operations are waited on through the operations API.
  */
 import http from "node:http";
-import type { Duplex } from "node:stream";
-
-export interface SocketOpener {
-  readonly name: string;
-  openUnixSocket(path: string): Promise<Duplex>;
-}
+import type { SocketOpener } from "../../transport/types.js";
 
 export class LxdError extends Error {
   override readonly name = "LxdError";

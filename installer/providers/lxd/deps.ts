@@ -1,13 +1,15 @@
 /** What the LXD providers need. */
 export { checkWith, lxd, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
 export type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
+export type { Connection } from "../../../sdk/ssh/connection.js";
+export { CREDENTIALS, propertyEquals } from "../../../sdk/internal.js";
+import { machineOf } from "../../../sdk/internal.js";
 import type { RemoteEndpoint } from "../../../sdk/lxd/endpoint.js";
-import type { Connection } from "../../../sdk/ssh/connection.js";
-import type { Transport } from "../../transport/types.js";
-import { LxdClient, type SocketOpener } from "./client.js";
-import { machineOf } from "../ssh/identity.js";
+import type { Connector, SocketOpener, Transport } from "../../transport/types.js";
+import { LxdClient } from "./client.js";
 
-export type LxdConnector = (c: Connection, log?: (m: string) => void) => Transport & SocketOpener;
+/** The LXD providers reach the API's Unix socket through the host's transport. */
+export type LxdConnector = Connector<Transport & SocketOpener>;
 
 export function clientFor(connect: LxdConnector, e: RemoteEndpoint, log?: (m: string) => void): LxdClient {
   return new LxdClient(connect(e.connection, log), e.socket);
@@ -17,6 +19,3 @@ export function clientFor(connect: LxdConnector, e: RemoteEndpoint, log?: (m: st
 export function serverOf(e: RemoteEndpoint): string {
   return `${machineOf(e.connection)}${e.socket}`;
 }
-
-/** Deep equality of plain values (config maps, lists, connections). */
-export { propertyEqualsPlain as same } from "../local/deps.js";

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { claim } from "./claims.js";
-import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, lxd, propertyEquals, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { isKnownEndpoint, movedServer } from "./check.js";
 import type { LxdClient } from "./client.js";
 
@@ -51,7 +51,7 @@ export function imageProvider(connect: LxdConnector): ResourceProvider<Inputs, O
       // Other files, another alias or another server is another image; new credentials for the same server are not.
       const replaces = (["alias", "metadataFile", "rootfsFile"] as const).filter((k) => news[k] !== oldInputs[k]) as string[];
       if (movedServer(news.remote, oldInputs.remote)) replaces.push("remote");
-      const changes = replaces.length > 0 || !same(news, oldInputs);
+      const changes = replaces.length > 0 || !propertyEquals(news, oldInputs);
       // The same files give the same fingerprint, which LXD refuses twice: the old one goes first.
       return { changes, replaces, stables: replaces.length ? [] : ["fingerprint"], deleteBeforeReplace: true };
     },

@@ -3,12 +3,10 @@
  * before first boot, started, then ready when it has an address, its host key
  * can be read through the API, and SSH answers with exactly that key.
  */
-import { CREDENTIALS } from "../../transport/types.js";
 import { claim } from "./claims.js";
 import { claimCheck, imageSource, isKnownEndpoint, missingReference, movedServer } from "./check.js";
-import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, CREDENTIALS, lxd, propertyEquals, serverOf, type Connection, type LxdConnector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import type { LxdClient } from "./client.js";
-import type { Connection } from "../ssh/deps.js";
 import { instanceConfig, instanceCreateBody, instanceDevices, firstIpv4, mergedConfig } from "./requests.js";
 import { parsePin } from "../../transport/ssh/fingerprint.js";
 
@@ -60,7 +58,7 @@ function connectionOf(i: Inputs, address: string, hostKey: string): Connection {
 
 /** Whether an in-place update leaves a running instance's address and login as they were. */
 function keepsAddress(news: Inputs, olds: Inputs): boolean {
-  return same(news.login, olds.login) && news.reach === olds.reach && same(news.networks, olds.networks);
+  return propertyEquals(news.login, olds.login) && news.reach === olds.reach && propertyEquals(news.networks, olds.networks);
 }
 
 /** Stops (forcibly) and deletes an instance; one that is already gone is fine. */
@@ -124,9 +122,9 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
       if (movedServer(news.remote, oldInputs.remote)) replaces.push("remote");
       if (news.rootDisk?.pool !== oldInputs.rootDisk?.pool) replaces.push("rootDisk");
       const keys = ["profiles", "limits", "rootDisk", "networks", "config", "authorizedKeys", "login", "reach", "remote"] as const;
-      const changes = replaces.length > 0 || keys.some((k) => !same(news[k], oldInputs[k])) || olds.status !== "Running";
+      const changes = replaces.length > 0 || keys.some((k) => !propertyEquals(news[k], oldInputs[k])) || olds.status !== "Running";
       // An in-place update of a running instance keeps its address and key, so what depends on them stays planned as it is.
-      const keeps = replaces.length === 0 && olds.status === "Running" && keepsAddress(news, oldInputs) && same(news.remote, oldInputs.remote);
+      const keeps = replaces.length === 0 && olds.status === "Running" && keepsAddress(news, oldInputs) && propertyEquals(news.remote, oldInputs.remote);
       return {
         changes, replaces,
         stables: keeps ? ["address", "hostKey", "connection", "status"] : [],
@@ -192,7 +190,7 @@ export function instanceProvider(connect: LxdConnector): ResourceProvider<Inputs
         config: mergedConfig(cur.config, instanceConfig(oldInputs), instanceConfig(news)),
         devices: { ...devices, ...instanceDevices(news) },
       });
-      if (!same(news.authorizedKeys, oldInputs.authorizedKeys)) {
+      if (!propertyEquals(news.authorizedKeys, oldInputs.authorizedKeys)) {
         await c.pushFile(news.name, "/root/.ssh/authorized_keys", Buffer.from(`${news.authorizedKeys.join("\n")}${news.authorizedKeys.length ? "\n" : ""}`), "0600");
       }
       if (cur.status !== "Running") {

@@ -1,6 +1,6 @@
 /** lxd.Network: a bridge with an explicit subnet; options updated in place, replaced on rename or move. */
 import { claim } from "./claims.js";
-import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, lxd, propertyEquals, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { claimCheck, movedServer } from "./check.js";
 import { mergedConfig, networkBody, networkConfig } from "./requests.js";
 
@@ -20,7 +20,7 @@ export function networkProvider(connect: LxdConnector): ResourceProvider<Inputs,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");
-      const changes = replaces.length > 0 || !same(networkConfig(news), networkConfig(olds)) || !same(news.remote, olds.remote);
+      const changes = replaces.length > 0 || !propertyEquals(networkConfig(news), networkConfig(olds)) || !propertyEquals(news.remote, olds.remote);
       return { changes, replaces, deleteBeforeReplace: true };
     },
     async create(i, ctx) {

@@ -1,6 +1,6 @@
 /** lxd.Profile: config and devices, updated in place. */
 import { claim } from "./claims.js";
-import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, lxd, propertyEquals, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { claimCheck, movedServer } from "./check.js";
 
 type Inputs = lxd.ProfileInputs;
@@ -19,7 +19,7 @@ export function profileProvider(connect: LxdConnector): ResourceProvider<Inputs,
     async diff(_id, _olds, news, olds) {
       const replaces = news.name !== olds.name ? ["name"] : [];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");
-      const changes = replaces.length > 0 || !same(news.config, olds.config) || !same(news.devices, olds.devices) || !same(news.remote, olds.remote);
+      const changes = replaces.length > 0 || !propertyEquals(news.config, olds.config) || !propertyEquals(news.devices, olds.devices) || !propertyEquals(news.remote, olds.remote);
       return { changes, replaces, deleteBeforeReplace: true };
     },
     async create(i, ctx) {

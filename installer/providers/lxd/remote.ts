@@ -1,6 +1,5 @@
 /** lxd.Remote: checks the API answers over SSH and reports the server. */
-import { CREDENTIALS } from "../../transport/types.js";
-import { checkWith, clientFor, lxd, serverOf, type LxdConnector, type RemoteEndpoint, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, CREDENTIALS, lxd, serverOf, type LxdConnector, type RemoteEndpoint, type ResourceProvider } from "./deps.js";
 
 type Inputs = lxd.RemoteInputs;
 interface Outputs extends Inputs {

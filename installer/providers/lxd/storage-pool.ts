@@ -1,6 +1,6 @@
 /** lxd.StoragePool: created, config updated in place, replaced when the driver or `source` changes. */
 import { claim, type Kind } from "./claims.js";
-import { checkWith, clientFor, lxd, same, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
+import { checkWith, clientFor, lxd, propertyEquals, serverOf, type LxdConnector, type ResourceProvider } from "./deps.js";
 import { claimCheck, movedServer } from "./check.js";
 import { mergedConfig } from "./requests.js";
 
@@ -25,7 +25,7 @@ export function storagePoolProvider(connect: LxdConnector): ResourceProvider<Inp
       const replaces = (["name", "driver"] as const).filter((k) => news[k] !== olds[k]) as string[];
       if (movedServer(news.remote, olds.remote)) replaces.push("remote");
       if (FIXED.some((k) => news.config[k] !== olds.config[k])) replaces.push("config");
-      return { changes: replaces.length > 0 || !same(news.config, olds.config) || !same(news.remote, olds.remote), replaces, deleteBeforeReplace: news.name === olds.name };
+      return { changes: replaces.length > 0 || !propertyEquals(news.config, olds.config) || !propertyEquals(news.remote, olds.remote), replaces, deleteBeforeReplace: news.name === olds.name };
     },
     async create(i, ctx) {
       ctx.log(`creating storage pool ${i.name}`);

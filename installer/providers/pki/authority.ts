@@ -3,9 +3,8 @@
  * same key, so what it issued stays valid; a new subject or algorithm is a
  * new CA (replace), and everything it signed is re-issued after it.
  */
-import { checkWith, pki, same, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, pki, propertyEquals, remaining, renewalDue, type Clock, type ResourceProvider } from "./deps.js";
 import { issueCa, type Issued } from "../../pki/issue.js";
-import { remaining, renewalDue } from "./expiry.js";
 
 type Inputs = pki.CertificateAuthorityInputs;
 type Outputs = Inputs & Issued;
@@ -25,7 +24,7 @@ export function authorityProvider(clock: Clock): ResourceProvider<Inputs, Output
     },
 
     async diff(_id, olds, news, oldInputs) {
-      const identity = (["commonName", "organization", "algorithm"] as const).filter((k) => !same(news[k], oldInputs[k]));
+      const identity = (["commonName", "organization", "algorithm"] as const).filter((k) => !propertyEquals(news[k], oldInputs[k]));
       if (identity.length) return { changes: true, replaces: identity, note: "a new CA: everything it signed is re-issued" };
       const due = renewalDue(olds.notAfter, news.renewBefore, clock());
       if (due) return { changes: true, note: `${due}; same key, so what it signed stays valid` };

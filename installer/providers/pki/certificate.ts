@@ -3,10 +3,8 @@
  * key changed; renewed when within `renewBefore` of its end. A CA re-signed
  * with the same key only updates the CA certificate carried alongside.
  */
-import { X509Certificate } from "node:crypto";
-import { checkWith, isUnknown, pki, same, type Clock, type ResourceProvider } from "./deps.js";
+import { checkWith, isUnknown, pki, propertyEquals, renewalDue, signedBy, type Clock, type ResourceProvider } from "./deps.js";
 import { issueLeaf, type Issued } from "../../pki/issue.js";
-import { renewalDue } from "./expiry.js";
 
 type Inputs = pki.CertificateInputs;
 interface Outputs extends Inputs, Issued {
@@ -14,15 +12,6 @@ interface Outputs extends Inputs, Issued {
 }
 
 const SUBJECT = ["commonName", "organization", "usages", "dnsNames", "ipAddresses", "algorithm", "validity"] as const;
-
-/** Whether `certPem` was signed by the key of `caCertPem`. */
-export function signedBy(certPem: string, caCertPem: string): boolean {
-  try {
-    return new X509Certificate(certPem).verify(new X509Certificate(caCertPem).publicKey);
-  } catch {
-    return false;
-  }
-}
 
 export function certificateProvider(clock: Clock): ResourceProvider<Inputs, Outputs> {
   async function issue(i: Inputs): Promise<Outputs> {
@@ -36,7 +25,7 @@ export function certificateProvider(clock: Clock): ResourceProvider<Inputs, Outp
 
   /** Why the certificate must be re-issued, or undefined. */
   function reissue(olds: Outputs, news: Inputs, oldInputs: Inputs): string | undefined {
-    const changed = SUBJECT.filter((k) => !same(news[k], oldInputs[k]));
+    const changed = SUBJECT.filter((k) => !propertyEquals(news[k], oldInputs[k]));
     if (changed.length) return `re-issue: ${changed.join(", ")} changed`;
     if (isUnknown(news.ca) || isUnknown(news.ca.certPem)) return "re-issue if its CA changes";
     if (!signedBy(olds.certPem, news.ca.certPem)) return "re-issue: its CA's key changed";

@@ -1,8 +1,6 @@
 /** ssh.Command: runs shell commands on a host; a failure names the host, the command, its exit code and stderr tail. */
 import { randomBytes } from "node:crypto";
-import { checkWith, isUnknown, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
-import { propertyEqualsPlain } from "../local/deps.js";
-import { sameMachine } from "./identity.js";
+import { checkWith, isUnknown, propertyEquals, sameMachine, ssh, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 import { run } from "../../transport/types.js";
 
 type Inputs = ssh.CommandInputs;
@@ -34,11 +32,11 @@ export function commandProvider(connect: Connector): ResourceProvider<Inputs, Ou
     },
 
     async diff(_id, _olds, news, oldInputs) {
-      const triggers = !propertyEqualsPlain(news.triggers, oldInputs.triggers);
+      const triggers = !propertyEquals(news.triggers, oldInputs.triggers);
       // In a plan the connection may be unknown (its host is being updated): an update, decided for real at apply time.
       const moved = !isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection);
-      const changes = triggers || moved || !propertyEqualsPlain(news.connection, oldInputs.connection)
-        || news.timeout !== oldInputs.timeout || KEYS.some((k) => !propertyEqualsPlain(news[k], oldInputs[k]));
+      const changes = triggers || moved || !propertyEquals(news.connection, oldInputs.connection)
+        || news.timeout !== oldInputs.timeout || KEYS.some((k) => !propertyEquals(news[k], oldInputs[k]));
       return { changes, replaces: [...(triggers ? ["triggers"] : []), ...(moved ? ["connection"] : [])] };
     },
 
@@ -49,7 +47,7 @@ export function commandProvider(connect: Connector): ResourceProvider<Inputs, Ou
 
     async update(_id, olds, news, ctx, oldInputs) {
       // New credentials for the same machine are remembered without running anything.
-      if (KEYS.every((k) => propertyEqualsPlain(news[k], oldInputs[k]))) {
+      if (KEYS.every((k) => propertyEquals(news[k], oldInputs[k]))) {
         return { outs: { ...news, stdout: olds.stdout, stderr: olds.stderr } };
       }
       const out = await exec("update", news.update ?? news.create, news, ctx);

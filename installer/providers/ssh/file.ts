@@ -1,8 +1,6 @@
 /** ssh.File: a verified upload; drift is a different sha256, mode or owner on the host. */
 import { sha256Hex as sha256 } from "../../util/hash.js";
-import { checkWith, isUnknown, ssh, type Connector, type ResourceProvider } from "./deps.js";
-import { propertyEqualsPlain, withFileMode } from "../local/deps.js";
-import { machineOf, sameMachine } from "./identity.js";
+import { checkWith, isUnknown, machineOf, propertyEquals, sameMachine, ssh, withFileMode, type Connector, type ResourceProvider } from "./deps.js";
 import { run, shellQuote } from "../../transport/types.js";
 import { statScript } from "../../transport/ssh/install.js";
 
@@ -33,7 +31,7 @@ export function fileProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     async diff(_id, olds, news, oldInputs) {
       const moved = (!isUnknown(news.connection) && !sameMachine(news.connection, oldInputs.connection)) || news.path !== oldInputs.path;
       const changes = moved || olds.sha256 !== sha256(news.content)
-        || !propertyEqualsPlain({ ...news, content: "" }, { ...oldInputs, content: "" })
+        || !propertyEquals({ ...news, content: "" }, { ...oldInputs, content: "" })
         || (olds.mode !== undefined && olds.mode !== news.mode);
       return { changes, replaces: moved ? ["path"] : [] };
     },

@@ -2,9 +2,8 @@
  * ssh.Host: connect with the pinned key (or pin it on first use), gather
  * facts. Refresh re-checks both; the machine itself is never created or deleted.
  */
-import { propertyEqualsPlain } from "../local/deps.js";
-import { checkWith, ssh, type Connection, type Connector, type ResourceProvider } from "./deps.js";
-import { CREDENTIALS, run } from "../../transport/types.js";
+import { checkWith, CREDENTIALS, propertyEquals, ssh, type Connection, type Connector, type ResourceProvider } from "./deps.js";
+import { run } from "../../transport/types.js";
 
 type Inputs = ssh.HostInputs;
 interface Outputs extends Inputs {
@@ -59,7 +58,7 @@ export function hostProvider(connect: Connector): ResourceProvider<Inputs, Outpu
     },
 
     async diff(_id, olds, news, oldInputs) {
-      const changes = !propertyEqualsPlain(news, oldInputs);
+      const changes = !propertyEquals(news, oldInputs);
       return { changes, stables: olds.hostKey && !news.hostKey ? ["hostKey"] : [] };
     },
 

@@ -65,7 +65,7 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
     const r = await p.run("preview");
     await p.ok("config", "rm", "dataDir");
     expect(r.exitCode).toBe(2);
-    expect(r.stdout + r.stderr).toMatch(/✖ dataDir must be a dedicated directory at least two levels under \/var \(e\.g\. \/var\/lib\/etcd\) \(got "\/var\/lib"\) → at etcd\.dataDir/);
+    expect(r.stdout + r.stderr).toMatch(/✖ dataDir must be a dedicated directory at least two levels under \/var \(e\.g\. \/var\/lib\/etcd\) \(got "\/var\/lib"\) → at etcd-bootstrap\.dataDir/);
     expect(await startTimes()).toEqual(before);
   }, 120_000);
 
@@ -84,12 +84,13 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
   it("rolls a settings change: every member restarted, one at a time, writes succeeding throughout", async () => {
     const before = await startTimes();
     await p.ok("config", "set", "heartbeatInterval", "150");
-    expect((await p.ok("preview")).stdout).toMatch(/~ {2}drydock:etcd:Cluster {2}etcd {2}update.*rolling restart, one member at a time/s);
+    // The plan names each member's restart and the health gate after it, in the order they happen.
+    expect((await p.ok("preview")).stdout).toMatch(new RegExp(members.map((m) => `~  drydock:host:Service  etcd-${m}-etcd  update  \\[unit\\]  \\(restart etcd\\.service: its unit changes\\)\n ~  drydock:host:HealthGate  etcd-${m}-ready  update`).join("[^]*")));
     const w = writer(c);
     const up = await p.ok("up", "--yes");
     const writes = await w.stop();
     const after = await startTimes();
-    expect(up.stdout).toMatch(new RegExp(members.map((m, k) => `restarting etcd member ${m} \\(${k + 1} of 3\\)`).join("[^]*")));
+    expect(up.stdout).toMatch(new RegExp(members.map((m) => `etcd-${m}-etcd: restarting etcd\\.service[^]*etcd member ${m} ready`).join("[^]*")));
     after.forEach((t, k) => expect(t, members[k]).toBeGreaterThan(before[k]!));
     // One at a time: each restart after the previous one's, well apart (health was checked between).
     expect(after[1]! - after[0]!).toBeGreaterThan(500_000);
@@ -104,7 +105,7 @@ describeLab("etcd.Cluster changes on the lab", (lab) => {
     await p.ok("config", "set", "clientPort", "2479");
     await p.ok("config", "set", "peerPort", "2480");
     const preview = await p.ok("preview");
-    expect(preview.stdout).toMatch(/~ {2}drydock:etcd:Cluster {2}etcd {2}update/);
+    for (const m of members) expect(preview.stdout).toMatch(new RegExp(`~  drydock:etcd:Member  etcd-${m}  update .*etcdctl member update`));
     expect(preview.stdout).not.toMatch(/replace/);
     const up = await p.ok("up", "--yes");
     expect(up.stdout).toMatch(/member update/);

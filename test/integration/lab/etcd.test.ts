@@ -117,7 +117,9 @@ describeLab("etcd.Cluster on the lab", (lab) => {
     for (const n of [5, 3]) {
       await p.ok("config", "set", "members", String(n));
       const preview = await p.ok("preview");
-      expect(preview.stdout).toMatch(/~ {2}drydock:etcd:Cluster {2}etcd {2}update/);
+      // Per member, the plan shows its own steps: made (5) or taken away (3).
+      for (const k of n === 5 ? [4, 5] : []) expect(preview.stdout).toMatch(new RegExp(`\\+  drydock:etcd:Member  etcd-${PREFIX}-${k}  create`));
+      for (const k of n === 3 ? [4, 5] : []) expect(preview.stdout).toMatch(new RegExp(`-  drydock:etcd:Voter  etcd-${PREFIX}-${k}-voter  delete`));
       await p.ok("up", "--yes");
       const cn = await clientFor(p);
       try {
@@ -160,7 +162,7 @@ describeLab("etcd.Cluster on the lab", (lab) => {
 
     restored = await etcdProject(lab, RESTORED, "10.214.0.1/24", { restoreFrom: backup });
     const up = await restored.ok("up", "--yes");
-    expect(up.stdout).toMatch(/restoring 3 members/);
+    for (const m of names(RESTORED, 3)) expect(up.stdout).toMatch(new RegExp(`member ${m}: restoring ${backup.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     const cr = await clientFor(restored);
     try {
       for (const e of cr.endpoints) expect(e).toMatch(/^https:\/\/10\.214\.0\.\d+:2379$/);

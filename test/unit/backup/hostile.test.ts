@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBackup } from "../../../installer/backup/archive.js";
-import { clusterProvider } from "../../../installer/providers/etcd/cluster.js";
+import { bootstrapProvider } from "../../../installer/providers/etcd/bootstrap.js";
 import { hostileArchives, outsideSha, sha, type Hostile } from "./hostile-archives.js";
 
 let built: Awaited<ReturnType<typeof hostileArchives>>;
@@ -45,11 +45,10 @@ describe("restoreFrom", () => {
     const file = join(built.root, "restore.tar");
     await execa("tar", ["-cf", file, "-C", d, "manifest.json", "etcd/main.db"]);
 
-    const provider = clusterProvider(() => { throw new Error("no host is contacted by a check"); }, { now: () => new Date() } as never);
+    const provider = bootstrapProvider(() => { throw new Error("no host is contacted by a check"); });
     const conn = { host: "10.0.0.1", port: 22, user: "root", hostKeys: [`SHA256:${"A".repeat(43)}`], agent: true };
-    const art = (name: string) => ({ name, version: "3.5.17", url: `file:///usr/bin/${name}`, sha256: "a".repeat(64) });
     const r = await provider.check!(undefined, {
-      clusterName: "main", etcd: art("etcd"), etcdctl: art("etcdctl"), members: [{ name: "a", connection: conn }], restoreFrom: { file },
+      clusterName: "main", members: [{ name: "a", connection: conn, address: "10.0.0.1", peerUrl: "https://10.0.0.1:2380" }], restoreFrom: { file },
     } as never);
     expect(r.failures).toEqual([{ property: "restoreFrom.file", reason: expect.stringMatching(/"etcd\/main\.db" is a symbolic link to ".*outside\.db"/) }]);
   });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkWith, etcd } from "../../../sdk/index.js";
 import { systemdQuoted } from "../../../installer/render/template.js";
-import { unitFor } from "../../../installer/providers/etcd/plan.js";
-import { inputs } from "./fake-etcd.js";
+import { renderTemplate } from "../../../installer/render/template.js";
+import { z } from "zod";
 
-const A = ["10.0.0.1"];
-const raw = (dataDir: string) => ({ ...inputs(A), dataDir });
-const failures = (dataDir: string) => checkWith(etcd.ClusterArgsSchema, raw(dataDir)).failures ?? [];
+const failures = (dataDir: string) => checkWith(z.object({ dataDir: etcd.DataDirSchema }), { dataDir }).failures ?? [];
+const unit = (dataDir: string) => renderTemplate("etcd/etcd.service", {
+  name: "a", clusterName: "main", dataDir, listenAddress: "10.0.0.1", urlAddress: "10.0.0.1", clientPort: 2379, peerPort: 2380,
+  heartbeatInterval: 100, electionTimeout: 1000, snapshotCount: 10000, quotaBackendBytes: 0, autoCompactionRetention: "0",
+});
 
 describe("dataDir must be a dedicated directory", () => {
   it.each([
@@ -50,9 +52,8 @@ describe("systemd values are escaped by the renderer", () => {
   });
 
   it("the unit quotes and escapes dataDir, and refuses a newline in it", () => {
-    const i = inputs(A);
-    expect(unitFor(i.members[0]!, { ...i, dataDir: "/var/lib/a%b" })).toContain('  "--data-dir=/var/lib/a%%b" \\\n');
-    expect(() => unitFor(i.members[0]!, { ...i, dataDir: "/var/lib/x\nExecStartPre=/bin/id" })).toThrow(
+    expect(unit("/var/lib/a%b")).toContain('  "--data-dir=/var/lib/a%%b" \\\n');
+    expect(() => unit("/var/lib/x\nExecStartPre=/bin/id")).toThrow(
       /template etcd\/etcd.service: dataDir "\/var\/lib\/x\\nExecStartPre=\/bin\/id" contains a control character/,
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lxd } from "../../../sdk/index.js";
-import { gatewayCidrProblem } from "../../../sdk/lxd/cidr.js";
+import { gatewayCidrProblem } from "../../../sdk/net.js";
 import { firstIpv4, instanceCreateBody, mergedConfig, networkConfig } from "../../../installer/providers/lxd/requests.js";
 
 const remote = {

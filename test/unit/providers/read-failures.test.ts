@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { etcd, local, lxd, ssh, type AnyProvider, type ProviderContext } from "../../../sdk/index.js";
+import { etcd, host, local, lxd, ssh, type AnyProvider, type ProviderContext } from "../../../sdk/index.js";
 import { builtinProviders } from "../../../installer/providers/index.js";
 import { FAILURES, HOST_KEY, LXD_NOT_FOUND, fakeHosts, lxdSync, type Behaviour, type Failure, type World } from "./fake-host.js";
 
@@ -62,19 +62,20 @@ const CASES: Record<string, Case> = {
   [lxd.PROFILE_TYPE]: { read: read(lxd.ProfileArgsSchema.parse({ remote, name: "web" })), answered: "absent" },
   [lxd.IMAGE_TYPE]: { read: read(lxd.ImageArgsSchema.parse({ remote, alias: "debian" })), answered: "absent" },
   [lxd.INSTANCE_TYPE]: { read: read(lxd.InstanceArgsSchema.parse({ remote, name: "c1", image: "debian" })), answered: "absent" },
-  [etcd.CLUSTER_TYPE]: {
-    // The schema wants a dedicated system directory; these hosts keep theirs in a temporary folder.
-    read: read({
-      ...etcd.ClusterArgsSchema.parse({
-        clusterName: "main", etcd: artifact, etcdctl: artifact, dataDir: "/var/lib/etcd",
-        members: [1, 2, 3].map((n) => ({ name: `m${n}`, connection: conn(n) })),
-      }),
-      dataDir: join(tmp, "etcd-data"),
-    }),
-    // The hosts' unit files live in a folder of their own here.
-    world: { shell: (host, cmd) => cmd.replaceAll("/etc/systemd/system/etcd.service", join(tmp, host, "etcd.service")) },
+  [host.FILES_TYPE]: {
+    read: read({ connection: conn(), files: [{ path: join(tmp, "app", "a.conf"), content: "x", mode: "0644", owner: "root:root" }], adopt: false, set: "app-0123456789" }),
     answered: "absent",
   },
+  [host.SERVICE_TYPE]: {
+    read: read({ connection: conn(), name: "dd-test-app", unit: "[Service]\n", restartOn: "", waitStarted: true, timeout: 90, set: "svc-0123456789" }),
+    // This machine may have no systemd: the host's answer for a unit it does not know.
+    world: { exec: (_h, cmd) => (cmd.startsWith("systemctl show") ? { code: 0, stdout: "LoadState=not-found\nActiveState=inactive\nUnitFileState=\nInvocationID=\nActiveEnterTimestamp=\n", stderr: "" } : undefined) },
+    answered: "absent",
+  },
+  [host.GATE_TYPE]: { stateOnly: "a health gate leaves nothing on a host" },
+  [etcd.BOOTSTRAP_TYPE]: { stateOnly: "which members founded the cluster: state only (the members' files and services are read back)" },
+  [etcd.MEMBER_TYPE]: { stateOnly: "its data and membership are checked by the member's health gate; its files and service are read back" },
+  [etcd.VOTER_TYPE]: { stateOnly: "a vote in etcd: checked by the member's health gate" },
 };
 
 const tokens = Object.keys(builtinProviders(fakeHosts("answers").connect)).sort();

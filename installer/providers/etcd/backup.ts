@@ -1,10 +1,15 @@
 /** An etcd snapshot over mTLS from a healthy member, read back and checked by sha256 against the member's own sum. */
 import { randomBytes } from "node:crypto";
-import { sha256Hex } from "../util/hash.js";
-import type { etcd } from "../../sdk/index.js";
-import type { Connector } from "../providers/ssh/deps.js";
-import { BIN, etcdctl, withEtcdctlEnv } from "../providers/etcd/remote.js";
-import { snapshotProblem } from "./snapshot.js";
+import { sha256Hex } from "../../util/hash.js";
+import { snapshotProblem } from "../../backup/snapshot.js";
+import type { Connector } from "./deps.js";
+import { BIN, etcdctl, withEtcdctlEnv } from "./remote.js";
+
+/** What a snapshot is taken of: the cluster's name and its members' machines. */
+export interface SnapshotSource {
+  readonly clusterName: string;
+  readonly members: readonly { readonly name: string; readonly connection: Parameters<Connector>[0] }[];
+}
 
 export interface Taken {
   readonly snapshot: Buffer;
@@ -13,7 +18,7 @@ export interface Taken {
 }
 
 /** Tries each member in order until one is healthy and gives a snapshot that checks out. */
-export async function takeSnapshot(c: etcd.ClusterInputs, connect: Connector, log: (m: string) => void): Promise<Taken> {
+export async function takeSnapshot(c: SnapshotSource, connect: Connector, log: (m: string) => void): Promise<Taken> {
   const errors: string[] = [];
   for (const m of c.members) {
     const t = connect(m.connection);

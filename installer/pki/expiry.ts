@@ -1,5 +1,9 @@
 /** When a certificate is due for renewal, and how that reads in a plan. */
-import { pki } from "./deps.js";
+import { pki } from "../../sdk/index.js";
+
+/** Now; tests pass another to see certificates age. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
 
 const DAY = 86_400_000;
 

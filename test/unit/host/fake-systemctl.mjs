@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// systemctl for unit tests: units are files in $FAKE_UNIT_DIR; what runs is kept in $FAKE_SYSTEMD/state.json.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+
+const dir = process.env.FAKE_SYSTEMD;
+const file = join(dir, "state.json");
+const state = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+const args = process.argv.slice(2);
+appendFileSync(join(dir, "log"), `${args.join(" ")}\n`);
+const props = [];
+const words = [];
+for (let k = 0; k < args.length; k++) {
+  if (args[k] === "-p") props.push(args[++k]);
+  else if (!args[k].startsWith("-")) words.push(args[k]);
+}
+const [verb, unit] = words;
+const u = (state[unit] ??= { enabled: false, active: false, invocation: "", since: "" });
+const loaded = () => unit && existsSync(join(process.env.FAKE_UNIT_DIR, unit));
+const start = () => { u.active = true; u.invocation = randomBytes(16).toString("hex"); u.since = new Date().toISOString(); };
+switch (verb) {
+  case "daemon-reload": break;
+  case "enable": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(1); } u.enabled = true; break;
+  case "start": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(5); } if (!u.active) start(); break;
+  case "restart": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(5); } start(); break;
+  case "stop": u.active = false; break;
+  case "disable": u.enabled = false; if (args.includes("--now")) u.active = false; break;
+  case "reset-failed": break;
+  case "show": {
+    const v = {
+      LoadState: loaded() ? "loaded" : "not-found", ActiveState: u.active ? "active" : "inactive",
+      UnitFileState: u.enabled ? "enabled" : "disabled", InvocationID: u.active ? u.invocation : "", ActiveEnterTimestamp: u.since,
+    };
+    for (const p of props) console.log(args.includes("--value") ? v[p] : `${p}=${v[p]}`);
+    break;
+  }
+  default: console.error(`fake systemctl: ${verb}?`); process.exit(1);
+}
+writeFileSync(file, JSON.stringify(state));
