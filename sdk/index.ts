@@ -16,6 +16,8 @@ export {
   type DiffResult, type BackupPart, type CreateResult, type ReadResult, type UpdateResult,
 } from "./provider.js";
 export { isUnknown } from "./properties.js";
+export type { ArgsOf, Inputify, Override } from "./args.js";
+export { outputNames, type OutputsOf } from "./resource-outputs.js";
 export { ArtifactSchema, type Artifact } from "./artifact.js";
 export * as local from "./local/index.js";
 export * as ssh from "./ssh/index.js";

@@ -31,7 +31,7 @@ export type Unwrap<T> =
   : T extends Promise<infer U> ? Unwrap<U>
   : T extends Primitive ? T
   : T extends (...args: never[]) => unknown ? T
-  : T extends readonly (infer U)[] ? Unwrap<U>[]
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: Unwrap<T[K]> }
   : T extends object ? { [K in keyof T]: Unwrap<T[K]> }
   : T;
 
@@ -142,7 +142,9 @@ export function output<T>(v: Input<T>): Output<Unwrap<T>> {
   return new Output(track(resolveDeep(v) as Promise<OutputData<Unwrap<T>>>));
 }
 
-/** Combines an array or an object of Inputs into one Output. */
+/** Combines an array or an object of Inputs into one Output; `all([a, b])` keeps its tuple type: `Output<[A, B]>`. */
+export function all<const T extends readonly unknown[]>(values: T): Output<Unwrap<T>>;
+export function all<T extends Record<string, unknown>>(values: T): Output<Unwrap<T>>;
 export function all<T extends readonly unknown[] | Record<string, unknown>>(values: T): Output<Unwrap<T>> {
   return output(values as Input<T>) as Output<Unwrap<T>>;
 }

@@ -28,7 +28,7 @@ const hosts = Array.from({ length: count }, (_, i) =>
   new lxd.Instance(`etcd-${i + 1}`, {
     remote, name: `${prefix}-${i + 1}`,
     image: config.get("image") ?? "drydock-debian-12",
-    networks: [bridge.name],
+    networks: [bridge],
     ...(config.get("pool") ? { rootDisk: { pool: config.require("pool") } } : {}),
     limits: { cpu: 1, memory: "512MiB" },
     authorizedKeys: [config.require("authorizedKey")],

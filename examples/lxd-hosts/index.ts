@@ -44,8 +44,8 @@ const nodes = Array.from({ length: count }, (_, i) =>
   new lxd.Instance(`node-${i + 1}`, {
     remote, name: `${prefix}-node-${i + 1}`,
     image: config.get("image") ?? "drydock-debian-12",
-    profiles: [profile.name],
-    networks: [bridge.name],
+    profiles: [profile],
+    networks: [bridge],
     limits: { cpu: 1, memory: config.get("memory") ?? "512MiB" },
     authorizedKeys: [publicKey],
   }),

@@ -1,7 +1,9 @@
 /** local.Command: shell commands run on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import type { Output } from "../output.js";
+import type { ArgsOf } from "../args.js";
 
 export const COMMAND_TYPE = "drydock:local:Command";
 
@@ -22,21 +24,20 @@ export const CommandArgsSchema = z.object({
 
 export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 
-export interface CommandArgs {
-  readonly create: Input<string>;
-  readonly update?: Input<string>;
-  readonly delete?: Input<string>;
-  readonly environment?: Input<Record<string, Input<string>>>;
-  readonly triggers?: Input<readonly unknown[]>;
-  readonly dir?: Input<string>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CommandArgs extends ArgsOf<z.input<typeof CommandArgsSchema>> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Command extends OutputsOf<CommandInputs> {}
 
 /** Runs local commands; its outputs are the create (or update) command's stdout and stderr. */
 export class Command extends CustomResource {
+  /** The create (or last update) command's standard output. */
   declare readonly stdout: Output<string>;
+  /** The create (or last update) command's standard error. */
   declare readonly stderr: Output<string>;
 
   constructor(name: string, args: CommandArgs, opts?: ResourceOptions) {
-    super(COMMAND_TYPE, name, { ...args }, opts, ["stdout", "stderr"]);
+    super(COMMAND_TYPE, name, { ...args }, opts, outputNames(CommandArgsSchema, ["stdout", "stderr"]));
   }
 }

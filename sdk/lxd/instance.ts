@@ -1,10 +1,11 @@
 /** lxd.Instance: a container (or VM) that is SSH-ready, with its host key pinned from the LXD API. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import { Output, type Input } from "../output.js";
 import type { Connection } from "../ssh/connection.js";
-import type { ArgsOf, NameRef } from "./args.js";
-import { nameOf } from "./args.js";
+import type { ArgsOf, Override } from "../args.js";
+import { nameOf, type NameRef } from "./args.js";
 import { Network } from "./network.js";
 import { Profile } from "./profile.js";
 import { StoragePool } from "./storage-pool.js";
@@ -13,14 +14,15 @@ import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, SizeSchema, toEnd
 export const INSTANCE_TYPE = "drydock:lxd:Instance";
 
 export const InstanceArgsSchema = z.object({
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   remote: RemoteEndpointSchema,
   /** The instance's name in LXD, also its hostname. @default the resource name */
   name: LxdNameSchema,
-  /** An image alias or fingerprint on the server. Changing it replaces the instance. */
+  /** An image alias or fingerprint on the server, or an lxd.Image. Changing it replaces the instance. */
   image: z.string().min(1, "image must not be empty"),
-  /** @default "container" */
+  /** A container, or a virtual machine (the server needs KVM). @default "container" */
   type: z.enum(["container", "virtual-machine"]).default("container"),
-  /** Profiles, applied in this order; updated in place. @default ["default"] */
+  /** Profiles (lxd.Profile resources or names), applied in this order; updated in place. @default ["default"] */
   profiles: z.array(LxdNameSchema).default(["default"]),
   /** Updated in place. */
   limits: z.object({
@@ -31,12 +33,12 @@ export const InstanceArgsSchema = z.object({
   }).strict().default({}),
   /** The root disk; without it the profiles' root disk applies. Changing the pool replaces the instance. */
   rootDisk: z.object({
-    /** The storage pool's name. */
+    /** The storage pool: an lxd.StoragePool, or its name. */
     pool: LxdNameSchema,
     /** @default the pool's default volume size */
     size: SizeSchema.optional(),
   }).strict().optional(),
-  /** Bridges to attach, as eth0, eth1, … in this order. @default [] (the profiles' NICs) */
+  /** Bridges (lxd.Network resources or names) to attach, as eth0, eth1, … in this order. @default [] (the profiles' NICs) */
   networks: z.array(LxdNameSchema).default([]),
   /** More instance options (https://documentation.ubuntu.com/lxd/en/latest/reference/instance_options/). */
   config: ConfigMapSchema.default({}),
@@ -81,27 +83,25 @@ export type InstanceInputs = z.infer<typeof InstanceArgsSchema>;
 type Schema = z.input<typeof InstanceArgsSchema>;
 
 /** What a program passes; fields documented on the schema. A pool, profile or bridge given as a resource is waited for; a literal name creates no dependency. */
-export interface InstanceArgs extends Omit<ArgsOf<Schema>, "remote" | "name" | "image" | "profiles" | "rootDisk" | "networks"> {
-  readonly remote: RemoteLike;
-  /** The instance's name in LXD, also its hostname. @default the resource name */
-  readonly name?: Input<string>;
-  /** An alias, a fingerprint, or an lxd.Image. Changing it replaces the instance. */
-  readonly image: Input<string> | { readonly fingerprint: Output<string> };
-  /** Profiles (resources or names), applied in this order. @default ["default"] */
-  readonly profiles?: readonly NameRef<Profile>[] | Input<readonly string[]>;
-  /** The root disk on a pool (a resource or a name); without it the profiles' root disk applies. */
-  readonly rootDisk?: { readonly pool: NameRef<StoragePool>; readonly size?: Input<string> } | Input<{ readonly pool: string; readonly size?: string }>;
-  /** Bridges (resources or names) to attach, as eth0, eth1, … in this order. @default [] (the profiles' NICs) */
-  readonly networks?: readonly NameRef<Network>[] | Input<readonly string[]>;
-}
+export interface InstanceArgs extends Override<ArgsOf<Schema, "name">, {
+  remote: RemoteLike;
+  image: Input<string> | { readonly fingerprint: Output<string> };
+  profiles: readonly NameRef<Profile>[] | Input<readonly string[]>;
+  rootDisk: Override<ArgsOf<NonNullable<Schema["rootDisk"]>>, { pool: NameRef<StoragePool> }>;
+  networks: readonly NameRef<Network>[] | Input<readonly string[]>;
+}> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Instance extends OutputsOf<InstanceInputs> {}
+
 export class Instance extends CustomResource {
-  declare readonly name: Output<string>;
   /** Its IPv4 address on the first network. */
   declare readonly address: Output<string>;
   /** Its SSH host key (ed25519 public key line), read through the LXD API. */
   declare readonly hostKey: Output<string>;
   /** How to reach it: pinned key, through the LXD server by default. */
   declare readonly connection: Output<Connection>;
+  /** LXD's status for it: "Running" once drydock has it up. */
   declare readonly status: Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: ResourceOptions) {
@@ -114,7 +114,7 @@ export class Instance extends CustomResource {
       ...names("networks", args.networks, (v) => v instanceof Network),
       ...(isPlainArg(args.rootDisk) ? { rootDisk: { ...args.rootDisk, pool: nameOf(args.rootDisk.pool, (v) => v instanceof StoragePool) } } : {}),
     }, opts,
-      ["address", "hostKey", "connection", "status"]);
+      outputNames(InstanceArgsSchema, ["address", "hostKey", "connection", "status"]));
   }
 }
 

@@ -1,14 +1,15 @@
 /** lxd.Network: a bridge with an explicit IPv4 subnet (never LXD's automatic subnet discovery). */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
-import type { ArgsOf } from "./args.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import type { ArgsOf, Override } from "../args.js";
 import { gatewayCidrProblem } from "../net.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const NETWORK_TYPE = "drydock:lxd:Network";
 
 export const NetworkArgsSchema = z.object({
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   remote: RemoteEndpointSchema,
   /** The bridge's name in LXD (≤ 15 characters, a Linux interface name). @default the resource name */
   name: LxdNameSchema.max(15, "a bridge name is an interface name: at most 15 characters"),
@@ -28,23 +29,13 @@ export const NetworkArgsSchema = z.object({
 export type NetworkInputs = z.infer<typeof NetworkArgsSchema>;
 
 /** What a program passes; fields documented on the schema. */
-export interface NetworkArgs extends Omit<ArgsOf<z.input<typeof NetworkArgsSchema>>, "remote" | "name"> {
-  readonly remote: RemoteLike;
-  /** The bridge's name in LXD (≤ 15 characters, a Linux interface name). @default the resource name */
-  readonly name?: Input<string>;
-}
+export interface NetworkArgs extends Override<ArgsOf<z.input<typeof NetworkArgsSchema>, "name">, { remote: RemoteLike }> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Network extends OutputsOf<NetworkInputs> {}
 
 export class Network extends CustomResource {
-  declare readonly name: Output<string>;
-  declare readonly ipv4: Output<string>;
-  /** Whether traffic leaving the bridge is masqueraded. */
-  declare readonly nat: Output<boolean>;
-  /** Whether the bridge hands out addresses by DHCP. */
-  declare readonly dhcp: Output<boolean>;
-  /** The bridge options drydock manages besides `ipv4`, `nat` and `dhcp`. */
-  declare readonly config: Output<Record<string, string>>;
-
   constructor(name: string, args: NetworkArgs, opts?: ResourceOptions) {
-    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, ["nat", "dhcp", "config"]);
+    super(NETWORK_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, outputNames(NetworkArgsSchema));
   }
 }

@@ -1,13 +1,14 @@
 /** lxd.StoragePool: https://documentation.ubuntu.com/lxd/en/latest/reference/storage_drivers/ */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
-import type { ArgsOf } from "./args.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import type { ArgsOf, Override } from "../args.js";
 import { ConfigMapSchema, LxdNameSchema, RemoteEndpointSchema, toEndpoint, type RemoteLike } from "./endpoint.js";
 
 export const STORAGE_POOL_TYPE = "drydock:lxd:StoragePool";
 
 export const StoragePoolArgsSchema = z.object({
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   remote: RemoteEndpointSchema,
   /** The pool's name in LXD. @default the resource name */
   name: LxdNameSchema,
@@ -20,17 +21,13 @@ export const StoragePoolArgsSchema = z.object({
 export type StoragePoolInputs = z.infer<typeof StoragePoolArgsSchema>;
 
 /** What a program passes; fields documented on the schema. */
-export interface StoragePoolArgs extends Omit<ArgsOf<z.input<typeof StoragePoolArgsSchema>>, "remote" | "name"> {
-  readonly remote: RemoteLike;
-  /** The pool's name in LXD. @default the resource name */
-  readonly name?: Input<string>;
-}
+export interface StoragePoolArgs extends Override<ArgsOf<z.input<typeof StoragePoolArgsSchema>, "name">, { remote: RemoteLike }> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface StoragePool extends OutputsOf<StoragePoolInputs> {}
 
 export class StoragePool extends CustomResource {
-  declare readonly name: Output<string>;
-  declare readonly driver: Output<string>;
-
   constructor(name: string, args: StoragePoolArgs, opts?: ResourceOptions) {
-    super(STORAGE_POOL_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, []);
+    super(STORAGE_POOL_TYPE, name, { ...args, name: args.name ?? name, remote: toEndpoint(args.remote) }, opts, outputNames(StoragePoolArgsSchema));
   }
 }

@@ -2,8 +2,10 @@
 import { isIP } from "../net.js";
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import { secret, type Input, type Output } from "../output.js";
-import { AlgorithmSchema, CaRefSchema, CERT_OUTPUTS, DurationSchema, durationMs, toPemPair, type CaLike } from "./common.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import { secret, type Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
+import { AlgorithmSchema, CaRefSchema, CERT_OUTPUTS, type IssuedOutputs, DurationSchema, durationMs, toPemPair, type CaLike } from "./common.js";
 
 export const CERTIFICATE_TYPE = "drydock:pki:Certificate";
 
@@ -15,16 +17,21 @@ const DnsNameSchema = z.string().regex(/^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a
   "must be a DNS name such as etcd-0.example.internal");
 
 export const CertificateArgsSchema = z.object({
+  /** The issuer: a pki.CertificateAuthority, or `{ certPem, keyPem }`. */
   ca: CaRefSchema,
+  /** Subject CN; Kubernetes reads it as the user name (system:node:web-1). */
   commonName: z.string().min(1, "commonName must not be empty"),
-  /** Subject O= values; Kubernetes reads them as groups (system:masters, system:nodes). */
+  /** Subject O= values; Kubernetes reads them as groups (system:masters, system:nodes). @default [] */
   organization: z.array(z.string().min(1)).default([]),
+  /** server (TLS server auth), client (TLS client auth), peer (both, as etcd peers use). */
   usages: z.array(UsageSchema).min(1, "usages must name at least one of server, client, peer"),
+  /** Subject alternative DNS names; a server or peer certificate needs one of these or an IP address. @default [] */
   dnsNames: z.array(DnsNameSchema).default([]),
+  /** Subject alternative IP addresses (IPv4 or IPv6). @default [] */
   ipAddresses: z.array(z.string().refine((s) => isIP(s), "must be an IPv4 or IPv6 address")).default([]),
-  /** @default "ecdsa-p256" */
+  /** The key's algorithm. @default "ecdsa-p256" */
   algorithm: AlgorithmSchema.default("ecdsa-p256"),
-  /** @default "365d" */
+  /** How long it is valid from issue: "8760h", "365d", "10y". @default "365d" */
   validity: DurationSchema.default("365d"),
   /** Renewed by `up` (and shown by `preview`) when this close to its end. @default "30d" */
   renewBefore: DurationSchema.default("30d"),
@@ -40,34 +47,20 @@ export const CertificateArgsSchema = z.object({
 
 export type CertificateInputs = z.infer<typeof CertificateArgsSchema>;
 
-export interface CertificateArgs {
-  /** A pki.CertificateAuthority, or `{certPem, keyPem}`. */
-  readonly ca: CaLike;
-  readonly commonName: Input<string>;
-  readonly organization?: Input<readonly Input<string>[]>;
-  readonly usages: Input<readonly Input<Usage>[]>;
-  readonly dnsNames?: Input<readonly Input<string>[]>;
-  readonly ipAddresses?: Input<readonly Input<string>[]>;
-  readonly algorithm?: Input<"ecdsa-p256" | "rsa-2048" | "rsa-3072">;
-  readonly validity?: Input<string>;
-  readonly renewBefore?: Input<string>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CertificateArgs extends Override<ArgsOf<z.input<typeof CertificateArgsSchema>>, { ca: CaLike }> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Certificate extends OutputsOf<CertificateInputs>, IssuedOutputs {}
 
 export class Certificate extends CustomResource {
-  declare readonly commonName: Output<string>;
-  declare readonly certPem: Output<string>;
-  /** Secret. */
-  declare readonly keyPem: Output<string>;
   /** The issuing CA's certificate, for bundles and kubeconfigs. */
   declare readonly caCertPem: Output<string>;
-  declare readonly notBefore: Output<string>;
-  declare readonly notAfter: Output<string>;
-  declare readonly serialNumber: Output<string>;
 
   constructor(name: string, args: CertificateArgs, opts?: ResourceOptions) {
     const pair = toPemPair(args.ca);
     const ca = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
     super(CERTIFICATE_TYPE, name, { ...args, ca }, { ...opts, additionalSecretOutputs: ["keyPem", ...(opts?.additionalSecretOutputs ?? [])] },
-      [...CERT_OUTPUTS, "caCertPem"]);
+      outputNames(CertificateArgsSchema, [...CERT_OUTPUTS, "caCertPem"]));
   }
 }

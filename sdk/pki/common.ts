@@ -39,4 +39,19 @@ export function toPemPair(x: CaLike): Input<{ readonly certPem: Input<string>; r
   return x as Input<{ readonly certPem: Input<string>; readonly keyPem: Input<string> }>;
 }
 
+/** What issuing a certificate outputs, a CA's or a leaf's. */
+export interface IssuedOutputs {
+  /** The certificate, PEM. */
+  readonly certPem: Output<string>;
+  /** Its private key, PKCS#8 PEM; secret. */
+  readonly keyPem: Output<string>;
+  /** Start of its validity, ISO 8601. */
+  readonly notBefore: Output<string>;
+  /** End of its validity, ISO 8601; `up` renews it `renewBefore` ahead. */
+  readonly notAfter: Output<string>;
+  /** Its serial number, hex. */
+  readonly serialNumber: Output<string>;
+}
+
+/** The names of IssuedOutputs. */
 export const CERT_OUTPUTS = ["certPem", "keyPem", "notBefore", "notAfter", "serialNumber"] as const;

@@ -1,7 +1,9 @@
 /** pki.Kubeconfig: a kubeconfig for one user of one cluster, with its certificate embedded. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
 import { Output, secret, type Input } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { CertRefSchema, toPemPair, type CaLike } from "./common.js";
 
 export const KUBECONFIG_TYPE = "drydock:pki:Kubeconfig";
@@ -13,27 +15,29 @@ export const KubeconfigArgsSchema = z.object({
   server: z.string().regex(/^https:\/\/[^\s/]+(:\d+)?\/?$/, 'must be an https URL such as "https://10.0.0.10:6443"'),
   /** The cluster CA's certificate. */
   caCertPem: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
+  /** The user's client certificate: a pki.Certificate with client usage, or `{ certPem, keyPem }`. */
   certificate: CertRefSchema,
-  /** @default "drydock" */
+  /** The name of the kubeconfig's cluster entry. @default "drydock" */
   clusterName: NameSchema.default("drydock"),
-  /** @default the resource's name */
+  /** The name of the kubeconfig's user entry. @default the resource's name */
   userName: NameSchema,
-  /** @default `${userName}@${clusterName}` */
+  /** The name of its context. @default `${userName}@${clusterName}` */
   contextName: NameSchema.optional(),
 }).strict();
 
 export type KubeconfigInputs = z.infer<typeof KubeconfigArgsSchema>;
 
-export interface KubeconfigArgs {
-  readonly server: Input<string>;
-  /** A pki.CertificateAuthority, or the CA's PEM. */
+/**
+ * What a program passes; fields documented on the schema, except `ca`, which
+ * takes the CA resource where the schema holds its certificate (`caCertPem`).
+ */
+export interface KubeconfigArgs extends Override<Omit<ArgsOf<z.input<typeof KubeconfigArgsSchema>, "userName">, "caCertPem">, { certificate: CaLike }> {
+  /** The cluster's CA: a pki.CertificateAuthority, or its certificate's PEM. */
   readonly ca: Input<string> | { readonly certPem: Output<string> };
-  /** A pki.Certificate with client usage, or `{certPem, keyPem}`. */
-  readonly certificate: CaLike;
-  readonly clusterName?: Input<string>;
-  readonly userName?: Input<string>;
-  readonly contextName?: Input<string>;
 }
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Kubeconfig extends OutputsOf<KubeconfigInputs> {}
 
 export class Kubeconfig extends CustomResource {
   /** The kubeconfig YAML; secret (it holds the private key). */
@@ -45,6 +49,6 @@ export class Kubeconfig extends CustomResource {
     const pair = toPemPair(certificate);
     const cert = pair && typeof pair === "object" && "keyPem" in pair ? { ...pair, keyPem: secret(pair.keyPem) } : pair;
     super(KUBECONFIG_TYPE, name, { ...rest, userName: args.userName ?? name, caCertPem, certificate: cert },
-      { ...opts, additionalSecretOutputs: ["content", ...(opts?.additionalSecretOutputs ?? [])] }, ["content"]);
+      { ...opts, additionalSecretOutputs: ["content", ...(opts?.additionalSecretOutputs ?? [])] }, outputNames(KubeconfigArgsSchema, ["content"]));
   }
 }

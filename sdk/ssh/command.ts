@@ -1,13 +1,16 @@
 /** ssh.Command: shell commands run on a remote machine on create, update and delete. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import type { Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { ConnectionSchema } from "./connection.js";
 import { toConnection, type ConnectionLike } from "./target.js";
 
 export const COMMAND_TYPE = "drydock:ssh:Command";
 
 export const CommandArgsSchema = z.object({
+  /** The machine: a Connection, or anything with one (ssh.Host, lxd.Instance). */
   connection: ConnectionSchema,
   /** Run by `/bin/sh` on the host when the resource is created. */
   create: z.string().min(1, "create must not be empty"),
@@ -27,24 +30,20 @@ export const CommandArgsSchema = z.object({
 
 export type CommandInputs = z.infer<typeof CommandArgsSchema>;
 
-export interface CommandArgs {
-  /** A Connection, or anything with one (ssh.Host, lxd.Instance). */
-  readonly connection: ConnectionLike;
-  readonly create: Input<string>;
-  readonly update?: Input<string>;
-  readonly delete?: Input<string>;
-  readonly environment?: Input<Record<string, Input<string>>>;
-  readonly triggers?: Input<readonly unknown[]>;
-  readonly sudo?: Input<boolean>;
-  readonly timeout?: Input<number>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface CommandArgs extends Override<ArgsOf<z.input<typeof CommandArgsSchema>>, { connection: ConnectionLike }> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Command extends OutputsOf<CommandInputs> {}
 
 /** Outputs are the create (or update) command's stdout and stderr. A non-zero exit fails the step with the stderr tail. */
 export class Command extends CustomResource {
+  /** The create (or last update) command's standard output. */
   declare readonly stdout: Output<string>;
+  /** The create (or last update) command's standard error. */
   declare readonly stderr: Output<string>;
 
   constructor(name: string, args: CommandArgs, opts?: ResourceOptions) {
-    super(COMMAND_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, ["stdout", "stderr"]);
+    super(COMMAND_TYPE, name, { ...args, connection: toConnection(args.connection) }, opts, outputNames(CommandArgsSchema, ["stdout", "stderr"]));
   }
 }

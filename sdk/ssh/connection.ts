@@ -12,8 +12,10 @@ export const HostKeySchema = z.string().refine(
 
 export const SudoSchema = z.union([
   z.boolean(),
-  /** sudo asks for this password; it is sent on stdin, never on a command line. */
-  z.object({ password: z.string().min(1, "sudo password must not be empty") }).strict(),
+  z.object({
+    /** sudo asks for this password; it is sent on stdin, never on a command line (kept secret). */
+    password: z.string().min(1, "sudo password must not be empty"),
+  }).strict(),
 ]);
 
 /**
@@ -47,12 +49,13 @@ export interface Connection {
 
 /** How to log in: the fields ssh.Host and a Connection share. */
 export const LoginFields = {
-  /** PEM/OpenSSH private key text. */
+  /** PEM/OpenSSH private key text (kept secret). */
   privateKey: z.string().min(1).optional(),
   /** Path of a private key file on the machine running drydock. */
   privateKeyPath: z.string().min(1).optional(),
-  /** Passphrase of an encrypted private key. */
+  /** Passphrase of an encrypted private key (kept secret). */
   passphrase: z.string().optional(),
+  /** Password login (kept secret). */
   password: z.string().optional(),
   /** `true`: the ssh-agent at SSH_AUTH_SOCK; a string: that agent socket. */
   agent: z.union([z.boolean(), z.string().min(1)]).optional(),

@@ -1,7 +1,9 @@
 /** ssh.Host: an existing machine reached over SSH. */
 import { z } from "zod";
 import { CustomResource, type ResourceOptions } from "../resource.js";
-import type { Input, Output } from "../output.js";
+import { outputNames, type OutputsOf } from "../resource-outputs.js";
+import type { Output } from "../output.js";
+import type { ArgsOf, Override } from "../args.js";
 import { ConnectionSchema, HostKeySchema, LoginFields, SudoSchema, checkLogin, type Connection } from "./connection.js";
 import { toConnection, type ConnectionLike } from "./target.js";
 
@@ -10,10 +12,11 @@ export const HOST_TYPE = "drydock:ssh:Host";
 export const HostArgsSchema = z.object({
   /** DNS name or IP address. */
   address: z.string().min(1, "address must not be empty"),
-  /** @default 22 */
+  /** The SSH port. @default 22 */
   port: z.number().int().min(1).max(65535).default(22),
+  /** The login user. */
   user: z.string().min(1, "user must not be empty"),
-  /** How to log in (see LoginFields); privateKey, passphrase and password are secrets whether or not the program made them so. */
+  // How to log in; privateKey, passphrase and password are secrets whether or not the program made them so.
   ...LoginFields,
   /** The host key(s) to accept: `SHA256:…` fingerprints or public key lines. */
   hostKey: z.union([HostKeySchema, z.array(HostKeySchema).min(1)]).optional(),
@@ -43,21 +46,11 @@ export interface HostFacts {
   readonly kernel: string;
 }
 
-export interface HostArgs {
-  readonly address: Input<string>;
-  readonly port?: Input<number>;
-  readonly user: Input<string>;
-  readonly privateKey?: Input<string>;
-  readonly privateKeyPath?: Input<string>;
-  readonly passphrase?: Input<string>;
-  readonly password?: Input<string>;
-  readonly agent?: Input<boolean | string>;
-  readonly hostKey?: Input<string | readonly string[]>;
-  readonly trustOnFirstUse?: Input<boolean>;
-  readonly jump?: ConnectionLike;
-  readonly sudo?: Input<boolean | { readonly password: Input<string> }>;
-  readonly connectTimeout?: Input<number>;
-}
+/** What a program passes; fields documented on the schema. */
+export interface HostArgs extends Override<ArgsOf<z.input<typeof HostArgsSchema>>, { jump: ConnectionLike }> {}
+
+/** Every input, as the provider stored it (defaults applied), is an output too; documented on the schema. */
+export interface Host extends OutputsOf<Omit<HostInputs, "hostKey">> {}
 
 /**
  * A machine drydock does not create, only reaches: `read` (refresh) checks it
@@ -68,10 +61,11 @@ export class Host extends CustomResource {
   declare readonly connection: Output<Connection>;
   /** The pinned host key fingerprint. */
   declare readonly hostKey: Output<string>;
+  /** What the host says about itself, gathered on create and refresh. */
   declare readonly facts: Output<HostFacts>;
 
   constructor(name: string, args: HostArgs, opts?: ResourceOptions) {
     super(HOST_TYPE, name, { ...args, ...(args.jump ? { jump: toConnection(args.jump) } : {}) }, opts,
-      ["connection", "hostKey", "facts"]);
+      outputNames(HostArgsSchema, ["connection", "hostKey", "facts"]));
   }
 }
