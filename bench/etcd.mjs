@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // etcd benchmark (issue targets): (1) ready lab instances → a 3-member etcd with TLS healthy,
-// ≤ 5 s; (2) 3 members restored from a `drydock backup` snapshot onto ready instances, ≤ 15 s.
+// ≤ 5 s; (2) 3 members restored from a `drydock backup` snapshot onto ready instances, ≤ 15 s;
+// (3) a no-op `drydock up` of the example (3 instances, etcd) ≤ 1.5 s, with its resource count
+// and the time of a `drydock preview`.
 // Runs the real examples/etcd-cluster program (a temp copy with its own stack; prefix "ddbe",
 // bridge 10.240.0.1/24, the lab's tmpfs pool) through the real CLI. Each round:
 //   a. `up` with etcd=false: the instances only (not judged)
 //   b. `up` with etcd=true, timed whole (plan + apply)                       → figure 1
-//      then the host's etcdctl over mTLS: every endpoint healthy; 200 keys written
+//      then the host's etcdctl over mTLS: every endpoint healthy; 200 keys written;
+//      then `up` with nothing to do, timed whole                            → figure 3
+//      and `preview` (the resource count is the one it prints)
 //   c. `drydock backup --out F`
 //   d. etcd=false `up` (removes etcd: the members' data is wiped), then etcd=true and
 //      restoreFrom=F, `up` timed                                             → figure 2′ (same instances, wiped)
@@ -21,7 +25,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { applyStart, between, cli, CliError, configSet, copyExample, exampleConfig, STACK, stepSeconds } from "./etcd/drydock.mjs";
+import { applyStart, cli, CliError, configSet, copyExample, exampleConfig, STACK, stepSeconds } from "./etcd/drydock.mjs";
 import { hostEtcdctl, KEYS } from "./etcd/etcdctl.mjs";
 import { readLabEnv } from "../test/lab/env.mjs";
 
@@ -30,8 +34,9 @@ const PREFIX = "ddbe";
 const SUBNET = "10.240.0.1/24";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ENDPOINTS = 3;
-const LIMITS = { fig1: 5, fig2: 15 };
-const CLUSTER = "drydock:etcd:Cluster";
+const LIMITS = { fig1: 5, fig2: 15, noop: 1.5 };
+/** The parts an etcd.Cluster is made of, for the breakdown of where its time goes. */
+const PARTS = { files: "drydock:host:Files", member: "drydock:etcd:Member", service: "drydock:host:Service", voter: "drydock:etcd:Voter", gate: "drydock:host:HealthGate" };
 const INSTANCE = "drydock:lxd:Instance";
 const run = promisify(execFile);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -140,14 +145,21 @@ try {
     await setEtcd(true);
     const f1 = await up();
     row.fig1 = f1.ms / 1000;
-    row.fig1Step = stepSeconds(f1.events, CLUSTER);
     row.fig1Pre = applyStart(f1.events);
-    row.fig1Install = between(f1.events, /^installing etcd/, /waiting for \d+ etcd member/, CLUSTER);
+    for (const [k, t] of Object.entries(PARTS)) row[`fig1_${k}`] = stepSeconds(f1.events, t);
     const ctl = await etcdctlNow(`r${r}`);
     etcdVersion = await ctl.checkHealthy();
     await ctl.writeKeys(`r${r}`);
     const written = await ctl.countKeys();
     if (written.some((c) => c !== KEYS)) throw new Error(`round ${r}: keys per member after writing: ${written.join(", ")}`);
+
+    // figure 3: nothing to do
+    const noop = await dd(["up", "--yes", "--stack", STACK]);
+    if (!/No changes/.test(noop.stdout)) throw new Error(`round ${r}: the second up was not a no-op:\n${noop.stdout}`);
+    row.noop = noop.ms / 1000;
+    const pv = await dd(["preview", "--stack", STACK]);
+    row.preview = pv.ms / 1000;
+    row.resources = Number(/Resources: (\d+) unchanged/.exec(pv.stdout)?.[1]);
 
     // c. backup
     const file = join(dir, `backup-r${r}.tar`);
@@ -157,11 +169,11 @@ try {
     await setEtcd(false);
     const w = await up();
     row.wipe = w.ms / 1000;
-    row.wipeStep = stepSeconds(w.events, CLUSTER);
+    row.wipeStep = stepSeconds(w.events, PARTS.voter);
     await setEtcd(true, file);
     const f2w = await up();
     row.fig2same = f2w.ms / 1000;
-    row.fig2sameInstall = between(f2w.events, /^restoring \d+ members/, /waiting for \d+ etcd member/, CLUSTER);
+    row.fig2sameMember = stepSeconds(f2w.events, PARTS.member);
     await checkRestored(`r${r}-same`, r);
 
     // e. restore onto new instances: the old ones destroyed (with the cluster), new ones made first
@@ -171,14 +183,15 @@ try {
     await setEtcd(true, file);
     const f2n = await up();
     row.fig2new = f2n.ms / 1000;
-    row.fig2newStep = stepSeconds(f2n.events, CLUSTER);
-    row.fig2newInstall = between(f2n.events, /^restoring \d+ members/, /waiting for \d+ etcd member/, CLUSTER);
+    row.fig2newFiles = stepSeconds(f2n.events, PARTS.files);
+    row.fig2newMember = stepSeconds(f2n.events, PARTS.member);
     await checkRestored(`r${r}-new`, r);
 
     rows.push(row);
-    console.log(`  round ${r} (load ${row.load.toFixed(1)}): instances ${s(row.bare)} | fig 1 ${s(row.fig1)} (apply starts at ${s(row.fig1Pre)}, etcd step ${s(row.fig1Step)}, install ${s(row.fig1Install)})`
-      + ` | backup ${s(row.backup)} | wipe ${s(row.wipe)} (etcd delete ${s(row.wipeStep)}) → restore same ${s(row.fig2same)} (restore+install ${s(row.fig2sameInstall)})`
-      + ` | new instances ${s(row.fresh)} → restore new ${s(row.fig2new)} (etcd step ${s(row.fig2newStep)}, restore+install ${s(row.fig2newInstall)})`);
+    console.log(`  round ${r} (load ${row.load.toFixed(1)}): instances ${s(row.bare)} | fig 1 ${s(row.fig1)} (apply starts at ${s(row.fig1Pre)}; longest files ${s(row.fig1_files)}, service ${s(row.fig1_service)}, gate ${s(row.fig1_gate)})`
+      + ` | no-op up ${s(row.noop)}, preview ${s(row.preview)} (${row.resources} resources)`
+      + ` | backup ${s(row.backup)} | wipe ${s(row.wipe)} (longest voter delete ${s(row.wipeStep)}) → restore same ${s(row.fig2same)} (longest member ${s(row.fig2sameMember)})`
+      + ` | new instances ${s(row.fresh)} → restore new ${s(row.fig2new)} (longest files ${s(row.fig2newFiles)}, member ${s(row.fig2newMember)})`);
   }
 } catch (e) {
   failed = e;
@@ -204,17 +217,22 @@ if (rows.length) {
   console.log(judged("1. ready instances → 3-member etcd, TLS, healthy (drydock up)", "fig1", LIMITS.fig1));
   console.log(judged("2. restore 3 members onto NEW ready instances (drydock up)", "fig2new", LIMITS.fig2));
   console.log(judged("2′. restore 3 members onto the same instances, etcd wiped", "fig2same", LIMITS.fig2));
-  console.log(info("   fig 1: the etcd.Cluster step alone (events durationMs)", "fig1Step"));
+  console.log(judged("3. no-op up of the example (3 instances, etcd)", "noop", LIMITS.noop));
+  console.log(info("   preview of the example", "preview"));
+  console.log(`  ${"   resources in the example (preview's count)".padEnd(68)} ${String(m("resources")).padStart(8)}`);
   console.log(info("   fig 1: CLI start-up + program + plan, until the apply pass", "fig1Pre"));
-  console.log(info(`   fig 1: install (${binMiB.toFixed(0)} MiB binaries, certs, unit ×3; start)`, "fig1Install"));
-  console.log(info("   fig 2: the etcd.Cluster step alone (events durationMs)", "fig2newStep"));
-  console.log(info("   fig 2: preflight+install+snapshot upload+restore+start ×3", "fig2newInstall"));
+  console.log(info(`   fig 1: longest host.Files step (${binMiB.toFixed(0)} MiB binaries, certs, scripts)`, "fig1_files"));
+  console.log(info("   fig 1: longest etcd.Member step (data dir, bootstrap settings)", "fig1_member"));
+  console.log(info("   fig 1: longest host.Service step (unit, start --no-block)", "fig1_service"));
+  console.log(info("   fig 1: longest health gate (a member ready, or the cluster healthy)", "fig1_gate"));
+  console.log(info("   fig 2: longest host.Files step", "fig2newFiles"));
+  console.log(info("   fig 2: longest etcd.Member step (snapshot upload + etcdctl snapshot restore)", "fig2newMember"));
   console.log(info("   not judged: up, etcd=false (round 1 creates the instances)", "bare"));
   console.log(info("   not judged: drydock backup --out F", "backup"));
   console.log(info("   not judged: up with etcd=false removing etcd (wipe)", "wipe"));
   console.log(info("   not judged: up with etcd=false making new instances", "fresh"));
   console.log(`  pool ${lab.LAB_POOL}: ${poolFs}; etcd server version ${etcdVersion} (Debian's /usr/bin/etcd, file://)`);
   console.log(`  checked with the host's etcdctl over mTLS: endpoint health on all ${ENDPOINTS} endpoints after figure 1 and each restore; ${KEYS} keys written, then ${KEYS} on every member after each restore`);
-  console.log(`  install/restore phases: from the arrival of --json progress events ("installing…"/"restoring…" → first "waiting for…" or the step's end)`);
+  console.log("  breakdown: the durationMs of each part's steps (--json events); members' steps run one after another where the graph chains them");
 }
 process.exit(failed ? 1 : 0);

@@ -76,18 +76,6 @@ export async function configSet(dir, passphrase, values) {
   }
 }
 
-/**
- * Seconds from the apply pass's first progress message matching `from` to the next one matching
- * `to`, or to the done event of `resourceType` when none does (etcd was healthy at the first check).
- */
-export function between(events, from, to, resourceType) {
-  const apply = events.slice(events.findLastIndex((e) => e.type === "prelude"));
-  const a = apply.find((e) => e.type === "progress" && from.test(e.message));
-  const b = a && apply.find((e) => e.at >= a.at && e !== a
-    && ((e.type === "progress" && to.test(e.message)) || (e.type === "step" && e.phase === "done" && e.resourceType === resourceType)));
-  return a && b ? (b.at - a.at) / 1000 : undefined;
-}
-
 /** The durationMs of the apply pass's done step for this resource type, in seconds. */
 export function stepSeconds(events, resourceType) {
   const done = events.filter((e) => e.type === "step" && e.phase === "done" && e.resourceType === resourceType && e.durationMs !== undefined);

@@ -8,7 +8,7 @@
 import { run } from "../../transport/types.js";
 import { waitFor } from "../../host/wait.js";
 import { checkWith, etcd, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
-import { listFromAny, retrying, why, type Listed } from "./members.js";
+import { listFromAny, retrying, type Listed } from "./members.js";
 import { etcdctl } from "./remote.js";
 
 type Inputs = etcd.VoterInputs;
@@ -58,8 +58,10 @@ export function voterProvider(connect: Connector): ResourceProvider<Inputs, Vote
       if (me && rest.length) {
         ctx.log(`removing etcd member ${props.name} (${me.id}) from the cluster, from ${answer.anchor.name}`);
         const anchor = answer.anchor === own ? others[0] ?? own : answer.anchor;
-        const r = await etcdctl(anchor, `member remove ${me.id}`);
-        if (r.code !== 0) throw new Error(`${anchor.name}: etcdctl member remove ${props.name} (${me.id}) failed (${why(r)}); it is still in the cluster`);
+        // etcd refuses a removal until every member left has been connected for a while ("unhealthy cluster"): retried.
+        await retrying(anchor, `member remove ${me.id}`, {
+          retryOn: /unhealthy cluster/, waitingFor: `etcd to let ${props.name} leave`, timeoutSeconds: props.healthTimeout, log: (m) => ctx.log(m), signal: ctx.signal,
+        }).catch((e: Error) => { throw new Error(`${e.message}; ${props.name} (${me.id}) is still in the cluster`); });
       }
       await run(own, "systemctl stop etcd.service 2>/dev/null || true", { sudo: true, timeoutMs: 120_000, what: `member ${props.name}: stopping etcd` })
         .catch((e: Error) => ctx.log(`could not stop etcd on ${props.name} (it is out of the cluster): ${e.message}`));
