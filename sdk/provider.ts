@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { isPlainObject, isUnknown } from "./properties.js";
-import { zodProblems } from "./validation.js";
+import { formatPath, zodProblems } from "./validation.js";
 
 export interface CheckFailure {
   /** Dotted property path, `members[1].host`. */
@@ -129,6 +129,9 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   backup?(id: string, props: O, ctx: ProviderContext): Promise<BackupPart[]>;
 }
 
+/** Whether dotted path `p` is `ancestor` or lies beneath it. */
+const isUnder = (p: string, ancestor: string): boolean => ancestor === "" || p === ancestor || p.startsWith(`${ancestor}.`) || p.startsWith(`${ancestor}[`);
+
 /** Paths (dotted) at which `v` holds an unknown. */
 function unknownPaths(v: unknown, path: string, out: string[]): string[] {
   if (isUnknown(v)) out.push(path);
@@ -147,8 +150,10 @@ export function checkWith<S extends z.ZodType>(schema: S, news: Record<string, u
   const r = schema.safeParse(news);
   if (r.success) return { inputs: r.data as z.infer<S> };
   const unknowns = unknownPaths(news, "", []);
-  const problems = zodProblems(r.error.issues, news).filter(
-    (p) => !unknowns.some((u) => p.path === u || p.path.startsWith(`${u}.`) || p.path.startsWith(`${u}[`)),
+  // A union cannot tell which of its options a value is while part of that value is unknown.
+  const issues = r.error.issues.filter((i) => !(i.code === "invalid_union" && unknowns.some((u) => isUnder(u, formatPath(i.path)))));
+  const problems = zodProblems(issues, news).filter(
+    (p) => !unknowns.some((u) => isUnder(p.path, u)),
   );
   if (problems.length === 0) return { inputs: withDefaults(schema, news) as z.infer<S> };
   return { failures: problems.map((p) => ({ property: p.path, reason: p.message })) };

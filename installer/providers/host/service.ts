@@ -8,7 +8,7 @@ import { putFiles, readFiles, removeFiles, type SetTarget } from "../../host/fil
 import { daemonReload, show, startService, stopService, unitFile, type ServiceState } from "../../host/systemd.js";
 import { renderTemplate } from "../../render/template.js";
 import { sha256Hex } from "../../util/hash.js";
-import { checkWith, digestOf, HOST_DIRS, host, isUnknown, machineOf, setNameFor, unknown, type Connector, type HostDirs, type ResourceProvider } from "./deps.js";
+import { checkWith, containsUnknown, digestOf, HOST_DIRS, host, isUnknown, machineOf, setNameFor, unknown, type Connector, type HostDirs, type ResourceProvider } from "./deps.js";
 
 type Inputs = host.ServiceInputs;
 
@@ -21,13 +21,6 @@ export interface ServiceOutputs extends Inputs {
 }
 
 const RUNNING = new Set(["active", "activating", "reloading"]);
-
-function containsUnknown(v: unknown): boolean {
-  if (isUnknown(v)) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
-  return false;
-}
 
 export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS): ResourceProvider<Inputs, ServiceOutputs> {
   const target = (i: Inputs, log?: (m: string) => void, signal?: AbortSignal): SetTarget =>
@@ -71,10 +64,9 @@ export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS):
     secretOutputs: [],
 
     async check(olds, news, ctx) {
-      // A unit template with values still unknown (a preview) is not checked against the union yet.
-      const r = checkWith(host.ServiceArgsSchema, containsUnknown(news.unit) ? { ...news, unit: unknown } : news);
+      const r = checkWith(host.ServiceArgsSchema, news);
       if (!r.inputs) return r as { failures: [] };
-      const u = containsUnknown(news.unit) ? news.unit as typeof r.inputs.unit : r.inputs.unit;
+      const u = r.inputs.unit;
       const unit = isUnknown(u) || typeof u === "string" ? u
         : containsUnknown(u) ? unknown : renderTemplate(u.name, (u.values ?? {}) as Record<string, string | number>);
       const restartOn = containsUnknown(r.inputs.restartOn) ? unknown : digestOf(r.inputs.restartOn ?? []);

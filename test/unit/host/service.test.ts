@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serviceProvider, type ServiceOutputs } from "../../../installer/providers/host/service.js";
-import type { host } from "../../../sdk/index.js";
+import { isUnknown, type host } from "../../../sdk/index.js";
+import { unknown } from "../../../sdk/internal.js";
 import { ShellHost } from "./shell-host.js";
 
 const CONN = { host: "10.0.0.9", port: 22, user: "root", agent: "/tmp/agent.sock", hostKeys: ["SHA256:ZmFrZWZha2VmYWtlZmFrZWZha2VmYWtlZmFrZWZha2U"] };
@@ -32,6 +33,13 @@ function setup() {
 }
 
 describe("host.Service", () => {
+  it("in a preview, a unit template whose values are not known yet is no problem, and the unit is unknown", async () => {
+    const p = serviceProvider(() => { throw new Error("no host is contacted by a check"); });
+    const r = await p.check!(undefined, { connection: CONN, name: "web", unit: { name: "hello/hello.service", values: { port: unknown } } }, { urn: ctx.urn, dryRun: true });
+    expect(r.failures).toBeUndefined();
+    expect(isUnknown(r.inputs!.unit)).toBe(true);
+  });
+
   it("starts the service enabled; a run that changes nothing neither restarts it nor touches systemd", async () => {
     const { h, p, check, run } = setup();
     const i = await check({ restartOn: ["digest-1"] });
