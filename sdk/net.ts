@@ -46,3 +46,6 @@ export function isIPv6(s: string): boolean {
 export function isIP(s: string): boolean {
   return isIPv4(s) || isIPv6(s);
 }
+
+/** An address as a URL's host: an IPv6 address in brackets. */
+export const urlHost = (address: string): string => (address.includes(":") ? `[${address}]` : address);

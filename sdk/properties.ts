@@ -45,11 +45,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** True if the tree holds an unknown anywhere. */
-export function containsUnknown(v: PropertyValue): boolean {
+export function containsUnknown(v: unknown): boolean {
   if (isUnknown(v)) return true;
   if (isSecret(v)) return containsUnknown(v.value);
   if (Array.isArray(v)) return v.some(containsUnknown);
-  if (isPlainObject(v)) return Object.values(v as Record<string, PropertyValue>).some(containsUnknown);
+  if (isPlainObject(v)) return Object.values(v).some(containsUnknown);
   return false;
 }
 

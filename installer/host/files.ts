@@ -6,7 +6,7 @@
  * by sha256 and renamed into place.
  */
 import type { Transport } from "../transport/types.js";
-import { run } from "../transport/types.js";
+import { run, shellQuote } from "../transport/types.js";
 import { manifestPath, manifestText, parentsOf, parseProbe, probeScript, removeScript, type Manifest, type Probe } from "./manifest.js";
 
 export interface FileState {
@@ -86,7 +86,7 @@ export async function putFiles(s: SetTarget, wanted: readonly WantedFile[]): Pro
   const results = await Promise.all(wanted.map((w) =>
     s.t.upload(w.bytes, w.path, { mode: w.mode, owner: w.owner, sudo: true, signal: s.signal, gzip: typeof w.bytes !== "string" && w.bytes.length > 1 << 20 })));
   const dropped = old.files.filter((f) => !paths.includes(f));
-  if (dropped.length) await run(s.t, dropped.map((f) => `rm -f -- '${f.replace(/'/g, `'\\''`)}'`).join("\n"), { ...root, what: `removing ${dropped.join(", ")} (no longer in set ${s.set})` });
+  if (dropped.length) await run(s.t, dropped.map((f) => `rm -f -- ${shellQuote(f)}`).join("\n"), { ...root, what: `removing ${dropped.join(", ")} (no longer in set ${s.set})` });
   await writeManifest(s, { files: paths, dirs: made });
   return Object.fromEntries(wanted.map((w, k) => [w.path, { sha256: results[k]!.sha256, mode: w.mode.padStart(4, "0"), owner: w.owner }]));
 }

@@ -21,6 +21,7 @@ import { Files } from "../host/files.js";
 import { Service } from "../host/service.js";
 import { HealthGate } from "../host/gate.js";
 import { Bootstrap, Member, Voter, RestoreSchema } from "./parts.js";
+import { urlHost } from "../net.js";
 import { SettingsSchema, type Settings } from "./settings.js";
 
 export { SettingsSchema, type Settings };
@@ -71,8 +72,6 @@ export interface ClusterArgs {
   readonly healthTimeout?: Input<number>;
 }
 
-const bracket = (a: string): string => (a.includes(":") ? `[${a}]` : a);
-
 /** The member's address: given, the host's (lxd.Instance), or its connection's host. */
 function addressOf(m: MemberArgs, connection: Output<Connection>): Output<string> {
   if (m.address !== undefined) return output(m.address);
@@ -120,8 +119,8 @@ export class Cluster extends ComponentResource {
       const address = addressOf(m, connection);
       return {
         name: m.name, connection, address,
-        peerUrl: interpolate`https://${address.apply(bracket)}:${peerPort}`,
-        clientUrl: interpolate`https://${address.apply(bracket)}:${clientPort}`,
+        peerUrl: interpolate`https://${address.apply(urlHost)}:${peerPort}`,
+        clientUrl: interpolate`https://${address.apply(urlHost)}:${clientPort}`,
       };
     });
     const clientUrls = all(members.map((m) => m.clientUrl));
@@ -176,7 +175,7 @@ export class Cluster extends ComponentResource {
       const service = new Service(`${name}-${n}-etcd`, {
         connection: m.connection, name: "etcd", waitStarted: false, timeout: 120,
         unit: { name: "etcd/etcd.service", values: {
-          name: n, clusterName, dataDir, listenAddress: m.address.apply(bracket), urlAddress: m.address.apply(bracket), clientPort, peerPort, ...s,
+          name: n, clusterName, dataDir, listenAddress: m.address.apply(urlHost), urlAddress: m.address.apply(urlHost), clientPort, peerPort, ...s,
         } },
         restartOn: [files.written.apply((w) => ETCD_READS.map((p) => w[p] ?? ""))],
       }, { parent, dependsOn: [member, ...after] });

@@ -16,6 +16,7 @@ import { listFromAny, retrying, why } from "./members.js";
 import { BOOTSTRAP_ENV, prepareScript, preflightScript, REFUSED, wipeScript } from "./ownership.js";
 import { etcdctl } from "./remote.js";
 import { restoreMember } from "./restore.js";
+import { urlHost } from "../../../sdk/net.js";
 
 type Inputs = etcd.MemberResourceInputs;
 export interface MemberOutputs extends Inputs {
@@ -35,8 +36,7 @@ export function founderId(peerUrls: readonly string[], clusterToken: string): st
   return h.readBigUInt64BE(0).toString(16);
 }
 
-const bracket = (a: string): string => (a.includes(":") ? `[${a}]` : a);
-export const peerUrlOf = (i: { address: string; peerPort: number }): string => `https://${bracket(i.address)}:${i.peerPort}`;
+export const peerUrlOf = (i: { address: string; peerPort: number }): string => `https://${urlHost(i.address)}:${i.peerPort}`;
 const sudo = { sudo: true, timeoutMs: 120_000 } as const;
 
 /** Refuses etcd data or a non-empty dataDir that drydock did not make for this member. */

@@ -55,9 +55,10 @@ export function voterProvider(connect: Connector): ResourceProvider<Inputs, Vote
       const answer = await listFromAny(others).catch(() => undefined) ?? await listFromAny([own]);
       const me = self(answer.listed, props);
       const rest = answer.listed.filter((x) => x !== me);
+      // The member that acts: the one that answered, unless that is the leaving member itself.
+      const anchor = answer.anchor === own ? others[0] ?? own : answer.anchor;
       if (me && rest.length) {
         ctx.log(`removing etcd member ${props.name} (${me.id}) from the cluster, from ${answer.anchor.name}`);
-        const anchor = answer.anchor === own ? others[0] ?? own : answer.anchor;
         // etcd refuses a removal until every member left has been connected for a while ("unhealthy cluster"): retried.
         await retrying(anchor, `member remove ${me.id}`, {
           retryOn: /unhealthy cluster/, waitingFor: `etcd to let ${props.name} leave`, timeoutSeconds: props.healthTimeout, log: (m) => ctx.log(m), signal: ctx.signal,
@@ -67,7 +68,6 @@ export function voterProvider(connect: Connector): ResourceProvider<Inputs, Vote
         .catch((e: Error) => ctx.log(`could not stop etcd on ${props.name} (it is out of the cluster): ${e.message}`));
       if (!me || !rest.length) return;
       const endpoints = rest.flatMap((x) => x.clientUrls.split(",").slice(0, 1));
-      const anchor = answer.anchor === own ? others[0]! : answer.anchor;
       await waitFor(async () => {
         const h = await etcdctl(anchor, "endpoint health --command-timeout=3s", { endpoints }).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
         return h.code === 0 ? { ok: true } : { ok: false, error: (h.stderr || h.stdout).trim().split("\n").slice(-2).join(" ") };

@@ -1,6 +1,6 @@
 /** What the host providers need: the SDK's declarations, the building blocks' options and a way to reach hosts. */
 export { checkWith, isUnknown, host, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
-export { machineOf, unknown, propertyEquals } from "../../../sdk/internal.js";
+export { containsUnknown, machineOf, unknown, propertyEquals } from "../../../sdk/internal.js";
 export type { Connector } from "../../transport/types.js";
 import { createHash } from "node:crypto";
 import { HOST_STATE_DIR } from "../../host/manifest.js";

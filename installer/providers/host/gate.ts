@@ -6,7 +6,7 @@
 import { commandCheck, httpsCheck, tcpCheck, type CheckResult } from "../../host/checks.js";
 import { journalTail } from "../../host/systemd.js";
 import { waitFor } from "../../host/wait.js";
-import { checkWith, digestOf, host, isUnknown, unknown, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
+import { checkWith, containsUnknown, digestOf, host, isUnknown, unknown, type Connector, type ProviderContext, type ResourceProvider } from "./deps.js";
 
 type Inputs = host.GateInputs;
 
@@ -16,11 +16,12 @@ export interface GateOutputs extends Inputs {
   readonly waited: number;
 }
 
-function containsUnknown(v: unknown): boolean {
-  if (isUnknown(v)) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
-  return false;
+/** Why the gate must wait again: what it guards changed, or its check did (empty when neither). */
+function waitsAgain(news: Inputs, old: Inputs): string[] {
+  const why: string[] = [];
+  if (isUnknown(news.triggers) || news.triggers !== old.triggers) why.push("what it guards changed");
+  if (containsUnknown(news.check) || JSON.stringify(news.check) !== JSON.stringify(old.check)) why.push("its check changed");
+  return why;
 }
 
 export function gateProvider(connect: Connector): ResourceProvider<Inputs, GateOutputs> {
@@ -50,9 +51,7 @@ export function gateProvider(connect: Connector): ResourceProvider<Inputs, GateO
     },
 
     async diff(_id, _olds, news, oldInputs) {
-      const what: string[] = [];
-      if (isUnknown(news.triggers) || news.triggers !== oldInputs.triggers) what.push("what it guards changed");
-      if (containsUnknown(news.check) || JSON.stringify(news.check) !== JSON.stringify(oldInputs.check)) what.push("its check changed");
+      const what = waitsAgain(news, oldInputs);
       if (what.length) return { changes: true, note: `waits for ${isUnknown(news.description) ? "its check" : news.description}: ${what.join(", ")}` };
       return { changes: news.description !== oldInputs.description || news.timeout !== oldInputs.timeout || news.interval !== oldInputs.interval || JSON.stringify(news.journal) !== JSON.stringify(oldInputs.journal) };
     },
@@ -62,8 +61,7 @@ export function gateProvider(connect: Connector): ResourceProvider<Inputs, GateO
     },
 
     async update(_id, olds, news, ctx, oldInputs) {
-      const wait = news.triggers !== oldInputs.triggers || JSON.stringify(news.check) !== JSON.stringify(oldInputs.check);
-      return { outs: wait ? await pass(news, ctx) : { ...olds, ...news } };
+      return { outs: waitsAgain(news, oldInputs).length ? await pass(news, ctx) : { ...olds, ...news } };
     },
 
     async delete() {
