@@ -136,15 +136,18 @@ describeLab("etcd.Cluster on the lab", (lab) => {
   }, 600_000);
 
   it("a two-member scale-out that fails on the second member keeps the first in state and in etcd; the next run finishes it", async () => {
-    // Machines 4 and 5 first, etcd still on 3; then a file no drydock set owns where member 5's files go.
+    // Machines 4 and 5 first, etcd still on 3; then etcd data that is not drydock's in member 5's dataDir.
+    // (A failure in member 5's own chain: a run stops starting new steps at its first failure, so one
+    // that fails before member 4 has joined, such as member 5's files, would stop member 4 too.)
     await p.ok("config", "set", "members", "5");
     await p.ok("config", "set", "etcdMembers", "3");
     await p.ok("up", "--yes");
-    await lxc("exec", `${PREFIX}-5`, "--", "sh", "-c", "mkdir -p /etc/etcd && echo 'someone else' > /etc/etcd/etcdctl.env");
+    await lxc("exec", `${PREFIX}-5`, "--", "sh", "-c", "mkdir -p /var/lib/etcd/member/wal");
     await p.ok("config", "set", "etcdMembers", "5");
     const failed = await p.run("up", "--yes");
     expect(failed.exitCode).toBe(1);
-    expect(failed.stderr).toContain("/etc/etcd/etcdctl.env exists and no drydock set owns it");
+    expect(failed.stderr).toContain(`member ${PREFIX}-5`);
+    expect(failed.stderr).toContain("/var/lib/etcd/member already exists; drydock will not overwrite etcd data");
     const c4 = await clientFor(p);
     try {
       // Member 4 joined and is healthy; member 5 was never added.
@@ -156,7 +159,7 @@ describeLab("etcd.Cluster on the lab", (lab) => {
     expect(types).toEqual(expect.arrayContaining([`etcd-${PREFIX}-4`, `etcd-${PREFIX}-4-voter`, `etcd-${PREFIX}-4-ready`]));
     expect(types).not.toContain(`etcd-${PREFIX}-5`);
     // The next run continues from there: only member 5's steps are left.
-    await lxc("exec", `${PREFIX}-5`, "--", "rm", "-rf", "/etc/etcd");
+    await lxc("exec", `${PREFIX}-5`, "--", "rm", "-rf", "/var/lib/etcd");
     const preview = await p.ok("preview");
     expect(preview.stdout).not.toMatch(new RegExp(`etcd-${PREFIX}-4 +create`));
     expect(preview.stdout).toMatch(new RegExp(`\\+  drydock:etcd:Member  etcd-${PREFIX}-5  create`));
