@@ -68,9 +68,14 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
         retryable: !auth && isRetryable(e),
       }, { cause: e }));
     };
+    // A host that drops the socket after its banner (sshd killed mid-login) makes ssh2 emit
+    // only "close", with no error, and stop its ready timer: without this the open never settles.
+    const dropped = (): void => fail(new TransportError(name, "the host closed the connection before it was ready", { retryable: true }));
     client.once("error", fail);
+    client.once("close", dropped);
     client.once("ready", () => {
       client.removeListener("error", fail);
+      client.removeListener("close", dropped);
       resolve({ client, hostKey: presented! });
     });
     client.connect({

@@ -173,7 +173,12 @@ describeLab("SSH transport on the lab", (lab) => {
     const data = randomBytes(64 << 20);
     const sum = createHash("sha256").update(data).digest("hex");
     const upload = t.upload(data, "/opt/dd/big.bin");
-    await sleep(300);
+    // Midway means bytes have arrived: on a loaded machine a fixed delay can land in the login instead.
+    for (let i = 0; i < 400; i++) {
+      const partial = await lxc("exec", name, "--", "find", "/tmp", "-maxdepth", "1", "-name", ".drydock-upload-*", "-size", "+1k");
+      if (partial.trim()) break;
+      await sleep(50);
+    }
     await lxc("exec", name, "--", "systemctl", "kill", "--signal=KILL", "ssh.service");
     log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s sshd killed`);
     // Should it hang, say where: what the transport reported, and when.
