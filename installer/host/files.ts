@@ -6,6 +6,7 @@
  * by sha256 and renamed into place.
  */
 import type { Transport } from "../transport/types.js";
+import { sha256Hex } from "../util/hash.js";
 import { run, shellQuote } from "../transport/types.js";
 import { manifestPath, manifestText, parentsOf, parseProbe, probeScript, removeScript, type Manifest, type Probe } from "./manifest.js";
 
@@ -58,8 +59,12 @@ export function refusals(p: Probe, wanted: readonly string[], adopt: boolean): s
   });
 }
 
-async function writeManifest(s: SetTarget, m: Manifest): Promise<void> {
-  await s.t.upload(manifestText(s.set, m), manifestPath(s.stateDir, s.set), { mode: "0600", owner: "root:root", sudo: true, signal: s.signal });
+/** Writes the set's manifest unless `was` (what the host has) reads the same. */
+async function writeManifest(s: SetTarget, m: Manifest, was: Manifest | undefined): Promise<Manifest> {
+  const text = manifestText(s.set, m);
+  if (was && manifestText(s.set, was) === text) return m;
+  await s.t.upload(text, manifestPath(s.stateDir, s.set), { mode: "0600", owner: "root:root", sudo: true, signal: s.signal, probed: true });
+  return m;
 }
 
 const ownerMatches = (want: string, got: string): boolean => got === want || (!want.includes(":") && got.startsWith(`${want}:`));
@@ -82,12 +87,17 @@ export async function putFiles(s: SetTarget, wanted: readonly WantedFile[]): Pro
   if (refused.length) throw new OwnershipError(`${s.t.name}: drydock set ${s.set} will not write what it does not own; nothing was written:\n  ${refused.join("\n  ")}`);
   const old = before.manifest ?? { files: [], dirs: [] };
   const made = [...new Set([...old.dirs, ...before.missingDirs])];
-  await writeManifest(s, { files: [...new Set([...old.files, ...paths])], dirs: made });
-  const results = await Promise.all(wanted.map((w) =>
-    s.t.upload(w.bytes, w.path, { mode: w.mode, owner: w.owner, sudo: true, signal: s.signal, gzip: typeof w.bytes !== "string" && w.bytes.length > 1 << 20 })));
+  const widened = await writeManifest(s, { files: [...new Set([...old.files, ...paths])], dirs: made }, before.manifest);
+  // The probe read every path: a file already as wanted is left alone, the others are written without being read again.
+  const results = await Promise.all(wanted.map(async (w) => {
+    const sha256 = sha256Hex(w.bytes);
+    const st = before.paths.get(w.path);
+    if (st?.kind === "file" && sameAs(st, { sha256, mode: w.mode.padStart(4, "0"), owner: w.owner })) return { sha256 };
+    return s.t.upload(w.bytes, w.path, { mode: w.mode, owner: w.owner, sudo: true, signal: s.signal, probed: true });
+  }));
   const dropped = old.files.filter((f) => !paths.includes(f));
   if (dropped.length) await run(s.t, dropped.map((f) => `rm -f -- ${shellQuote(f)}`).join("\n"), { ...root, what: `removing ${dropped.join(", ")} (no longer in set ${s.set})` });
-  await writeManifest(s, { files: paths, dirs: made });
+  await writeManifest(s, { files: paths, dirs: made }, widened);
   return Object.fromEntries(wanted.map((w, k) => [w.path, { sha256: results[k]!.sha256, mode: w.mode.padStart(4, "0"), owner: w.owner }]));
 }
 

@@ -4,7 +4,7 @@
  * drydock created for them). Pure: these build and parse the scripts that
  * files.ts runs.
  */
-import { shellQuote } from "../transport/types.js";
+import { SHA256_FUNCTION, shellQuote } from "../transport/types.js";
 
 /** Where drydock keeps its manifests on a host; tests pass a folder of their own. */
 export const HOST_STATE_DIR = "/var/lib/drydock";
@@ -65,12 +65,12 @@ const MARK = "@@drydock-probe";
  * manifests list it, whether each directory exists, and this set's manifest.
  */
 export function probeScript(stateDir: string, set: string, paths: readonly string[], dirs: readonly string[]): string {
-  const lines = [`own=${shellQuote(manifestDir(stateDir))}`, `mine=${shellQuote(manifestPath(stateDir, set))}`];
+  const lines = [SHA256_FUNCTION, `own=${shellQuote(manifestDir(stateDir))}`, `mine=${shellQuote(manifestPath(stateDir, set))}`];
   paths.forEach((p, k) => {
     lines.push(
       `p=${shellQuote(p)}`,
       `if [ -L "$p" ] || { [ -e "$p" ] && [ ! -f "$p" ]; }; then echo "P${k} other"`,
-      `elif [ -f "$p" ]; then echo "P${k} file $(sha256sum < "$p" | cut -d' ' -f1) $(stat -c '%a %U:%G' -- "$p")"`,
+      `elif [ -f "$p" ]; then echo "P${k} file $(dd_sha256 < "$p") $(stat -c '%a %U:%G' -- "$p")"`,
       `else echo "P${k} missing"; fi`,
       `for m in "$own"/*.manifest; do [ -f "$m" ] && [ "$m" != "$mine" ] && grep -qxF -- "file $p" "$m" && echo "O${k} $(basename -- "$m" .manifest)"; done`,
     );

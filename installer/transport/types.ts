@@ -36,6 +36,8 @@ export interface UploadOptions {
   readonly signal?: AbortSignal;
   /** Send it gzip-compressed (large binaries): unpacked on the host, then checked by sha256 as always. */
   readonly gzip?: boolean;
+  /** The caller has just read the target and knows it differs: it is written without being read again. */
+  readonly probed?: boolean;
 }
 
 export interface UploadResult {
@@ -102,3 +104,11 @@ export async function run(t: Transport, command: string, options?: ExecOptions &
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * Shell that defines `dd_sha256`: the hex sha256 of its stdin. OpenSSL's digest
+ * (hardware SHA where the CPU has it) is several times faster than coreutils'
+ * sha256sum on large files; sha256sum is the fallback where openssl is absent.
+ */
+export const SHA256_FUNCTION =
+  "if command -v openssl >/dev/null 2>&1; then dd_sha256() { openssl dgst -sha256 -r | cut -d' ' -f1; }; else dd_sha256() { sha256sum | cut -d' ' -f1; }; fi";

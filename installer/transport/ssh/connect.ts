@@ -76,6 +76,8 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
     client.once("ready", () => {
       client.removeListener("error", fail);
       client.removeListener("close", dropped);
+      // Each command is a few small packets each way: with Nagle on, every one waits out the host's delayed ACK (about 40 ms).
+      client.setNoDelay(true);
       resolve({ client, hostKey: presented! });
     });
     client.connect({

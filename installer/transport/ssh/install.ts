@@ -3,11 +3,13 @@
  * outside (paths, owner) is assigned to a variable once, quoted, and only ever
  * used as `"$var"` after `--`: a path is data, never shell code.
  */
-import { TransportError, shellQuote } from "../types.js";
+import { SHA256_FUNCTION, TransportError, shellQuote } from "../types.js";
 
 export interface InstallPlan {
-  /** The temp file the bytes were streamed to. */
-  readonly tmp: string;
+  /** The temp file the bytes were streamed to; or, for small content, `inline`. */
+  readonly tmp?: string;
+  /** The content itself, base64, carried in the script (one round trip for a small file). */
+  readonly inline?: string;
   /** The absolute target path. */
   readonly path: string;
   /** Random suffix of the sibling the file is prepared in before the rename. */
@@ -43,24 +45,41 @@ export function checkedUpload(host: string, path: string, mode = "0644"): string
 export function installScript(p: InstallPlan): string {
   if (!/^[0-7]{4}$/.test(p.mode)) throw new Error(`mode "${p.mode}" is not octal permission bits`);
   if (!/^[0-9a-f]{64}$/.test(p.sha256)) throw new Error(`"${p.sha256}" is not a sha256`);
+  if ((p.tmp === undefined) === (p.inline === undefined)) throw new Error("an install takes either a temp file or inline content");
+  if (p.inline !== undefined && !/^[A-Za-z0-9+/=]*$/.test(p.inline)) throw new Error("inline content must be base64");
   const cut = p.path.lastIndexOf("/");
   const dir = p.path.slice(0, cut) || "/";
   const part = `${dir === "/" ? "" : dir}/.${p.path.slice(cut + 1)}.drydock-${p.nonce}`;
+  const bytesIn = p.tmp !== undefined
+    ? [
+      `tmp=${shellQuote(p.tmp)}`,
+      `trap 'rm -f -- "$tmp" "$part"' EXIT`,
+      `mkdir -p -- "$dir"`,
+      // A rename when the temp file is on the target's filesystem (no second copy), a copy when not.
+      `mv -f -- "$tmp" "$part"`,
+    ]
+    : [
+      `trap 'rm -f -- "$part"' EXIT`,
+      `mkdir -p -- "$dir"`,
+      // The delimiter cannot occur in base64 (it has an underscore).
+      `(umask 077 && base64 -d > "$part") <<'DRYDOCK_B64'`,
+      ...(p.inline!.match(/.{1,76}/g) ?? []),
+      "DRYDOCK_B64",
+    ];
   return [
     "set -e",
-    `tmp=${shellQuote(p.tmp)}`,
     `part=${shellQuote(part)}`,
     `dir=${shellQuote(dir)}`,
     `dst=${shellQuote(p.path)}`,
     ...(p.owner ? [`owner=${shellQuote(p.owner)}`] : []),
-    `trap 'rm -f -- "$tmp" "$part"' EXIT`,
-    // From stdin: sha256sum escapes a file name it prints, so the hash is read without one.
-    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
+    ...bytesIn,
+    // From stdin: a digest tool escapes a file name it prints, so the hash is read without one.
+    SHA256_FUNCTION,
+    `got=$(dd_sha256 < "$part")`,
     `[ "$got" = ${p.sha256} ] || { echo "checksum mismatch after transfer: expected ${p.sha256}, got $got" >&2; exit 3; }`,
-    `mkdir -p -- "$dir"`,
-    `cp -- "$tmp" "$part"`,
     `chmod ${p.mode} -- "$part"`,
-    ...(p.owner ? [`chown -- "$owner" "$part"`] : []),
+    // Without an owner the file belongs to whoever installs it, as a copy made here would.
+    p.owner ? `chown -- "$owner" "$part"` : `chown -- "$(id -u):$(id -g)" "$part"`,
     `sync -- "$part" 2>/dev/null || true`,
     `mv -f -T -- "$part" "$dst"`,
   ].join("\n");
@@ -78,7 +97,8 @@ export function statScript(path: string): string {
     `  case "$err" in *": No such file or directory"|*": Not a directory") exit 44;; esac`,
     `  printf '%s\\n' "$err" >&2; exit 45`,
     "fi",
-    `sum=$(sha256sum < "$f") || exit 45`,
+    SHA256_FUNCTION,
+    `sum=$(dd_sha256 < "$f") || exit 45`,
     `st=$(stat -c '%a %U:%G' -- "$f") || exit 45`,
     `printf '%s\\n%s\\n' "\${sum%% *}" "$st"`,
   ].join("\n");

@@ -1,9 +1,10 @@
 /** The Transport over SSH: pooled channels, sudo on stdin, verified uploads. */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { describeConnection, type Connection } from "../../../sdk/ssh/connection.js";
+import { sha256Hex } from "../../util/hash.js";
 import {
   TransportError, shellQuote,
   type ExecOptions, type ExecResult, type Transport, type UploadOptions, type UploadResult,
@@ -12,9 +13,11 @@ import { isRetryable } from "./connect.js";
 import { runOnChannel, type ChannelRun } from "./channel.js";
 import type { HostPool } from "./pool.js";
 import { buildInvocation, type SudoMode } from "./script.js";
-import { checkedUpload, installScript, statScript } from "./install.js";
+import { checkedUpload, installScript, statScript, type InstallPlan } from "./install.js";
 
 const DEFAULT_TIMEOUT = 600_000;
+/** Up to this size a file travels inside its install script: one round trip instead of three. */
+const INLINE_MAX = 48 * 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class SshTransport implements Transport {
@@ -136,11 +139,11 @@ export class SshTransport implements Transport {
    */
   async upload(content: Buffer | string, path: string, o: UploadOptions = {}): Promise<UploadResult> {
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sha256 = sha256Hex(bytes);
     const mode = checkedUpload(this.name, path, o.mode);
 
-    const probe = await this.exec(statScript(path), { sudo: o.sudo, timeoutMs: 60_000, signal: o.signal });
-    if (probe.code === 0) {
+    const probe = o.probed ? undefined : await this.exec(statScript(path), { sudo: o.sudo, timeoutMs: 60_000, signal: o.signal });
+    if (probe?.code === 0) {
       const [sum, st] = probe.stdout.trim().split("\n");
       const [m, ug] = (st ?? "").split(" ");
       const ownerOk = !o.owner || ug === (o.owner.includes(":") ? o.owner : `${o.owner}:${ug?.split(":")[1]}`);
@@ -161,6 +164,8 @@ export class SshTransport implements Transport {
   }
 
   private async transferAndInstall(bytes: Buffer, path: string, sha256: string, mode: string, o: UploadOptions): Promise<void> {
+    const install = { path, nonce: randomBytes(4).toString("hex"), sha256, mode, ...(o.owner ? { owner: o.owner } : {}) };
+    if (bytes.length <= INLINE_MAX) return this.install({ ...install, inline: bytes.toString("base64") }, o);
     const tmp = `/tmp/.drydock-upload-${randomBytes(8).toString("hex")}`;
     let sent: ChannelRun;
     try {
@@ -174,10 +179,13 @@ export class SshTransport implements Transport {
       throw e;
     }
     if (sent.code !== 0) throw new TransportError(this.name, `upload ${path}: writing a temp file failed: ${sent.stderr.toString().trim()}`);
-    const script = installScript({ tmp, path, nonce: randomBytes(4).toString("hex"), sha256, mode, ...(o.owner ? { owner: o.owner } : {}) });
-    const r = await this.exec(script, { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
+    await this.install({ ...install, tmp }, o);
+  }
+
+  private async install(plan: InstallPlan, o: UploadOptions): Promise<void> {
+    const r = await this.exec(installScript(plan), { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
     if (r.code !== 0) {
-      throw new TransportError(this.name, `upload ${path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });
+      throw new TransportError(this.name, `upload ${plan.path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });
     }
   }
 }

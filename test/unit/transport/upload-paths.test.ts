@@ -59,6 +59,25 @@ describe("uploads to awkward paths run the real install script", () => {
     }
   }
 
+  it("a small file travels in its install script: one command when the caller has probed; a large one goes through a temp file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
+    dirs.push(dir);
+    const { transport, commands } = localHost(dir);
+    const small = join(dir, AWKWARD[3]!);
+    expect((await transport.upload("tiny\n", small, { mode: "0600", probed: true })).changed).toBe(true);
+    expect(commands).toHaveLength(1);
+    expect(readFileSync(small, "utf8")).toBe("tiny\n");
+    const big = join(dir, "sub", AWKWARD[4]!);
+    const bytes = Buffer.alloc(200 * 1024, "0123456789abcdef\n");
+    expect((await transport.upload(bytes, big, { mode: "0640" })).changed).toBe(true);
+    // probe, transfer to a temp file, install
+    expect(commands).toHaveLength(4);
+    expect(readFileSync(big).equals(bytes)).toBe(true);
+    expect(statSync(big).mode & 0o777).toBe(0o640);
+    expect((await transport.upload(bytes, big, { mode: "0640" })).changed).toBe(false);
+    expect(tree(dir)).toEqual([AWKWARD[3]!, "sub/", `sub/${AWKWARD[4]!}`].sort());
+  });
+
   it("refuses a path with a newline or another control character before running anything", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
     dirs.push(dir);
