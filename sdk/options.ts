@@ -7,6 +7,7 @@ const paths = z.array(z.string().min(1));
 
 const OptionsSchema = z.object({
   dependsOn: z.unknown().optional(),
+  updatesAfter: z.unknown().optional(),
   parent: z.unknown().optional(),
   protect: z.boolean().optional(),
   ignoreChanges: paths.optional(),

@@ -31,6 +31,14 @@ export interface CustomTimeouts {
 export interface ResourceOptions {
   /** Resources that must be created before this one, besides those its inputs come from. */
   readonly dependsOn?: Input<Resource> | Input<Input<Resource>[]>;
+  /**
+   * Resources whose steps must finish before this resource is updated or
+   * replaced; its creation does not wait for them. The pattern for changes
+   * that go one at a time while first creation runs in parallel (a rolling
+   * restart behind a health gate). Deletes are ordered as for dependsOn:
+   * this resource goes before them.
+   */
+  readonly updatesAfter?: Resource | readonly Resource[];
   /** The component this resource belongs to (its URN type is qualified by the parent's). */
   readonly parent?: Resource;
   /** Refuse to delete or replace this resource. @default false */

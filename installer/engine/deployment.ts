@@ -141,27 +141,32 @@ export class Deployment implements Runtime {
     if (opts.dependsOn !== undefined) {
       const d = await resolveDeep(opts.dependsOn);
       for (const r of d.resources) deps.add(r);
-      const list = d.value === undefined ? [] : Array.isArray(d.value) ? d.value : [d.value];
-      for (const r of list) {
-        if (!isResource(r)) throw new DrydockError("input", `${urn}: dependsOn must list resources`, { urn });
-        deps.add(r);
-      }
+      addListed(urn, "dependsOn", d.value, deps);
+    }
+    // updatesAfter: awaited when the resource exists already (its step is an update, a replace or
+    // nothing); a creation does not wait. Either way they are its dependencies, for delete order.
+    const later = new Set<object>();
+    if (opts.updatesAfter !== undefined) {
+      const exists = [urn, ...opts.aliases].some((u) => this.oldByUrn.has(u));
+      addListed(urn, "updatesAfter", opts.updatesAfter, exists ? deps : later);
     }
     // Depending on a component means depending on everything inside it,
     // except for a resource inside that component (it would wait on itself).
     const ancestors = new Set<object>();
     for (let p = opts.parent; p; p = resourceInternals(p).parent) ancestors.add(p);
-    const expand = (r: object): void => {
+    const expand = (into: Set<object>, r: object): void => {
       if (!isResource(r) || ancestors.has(r)) return;
       for (const c of resourceInternals(r).children) {
-        if (!deps.has(c)) {
-          deps.add(c);
-          expand(c);
+        if (!into.has(c)) {
+          into.add(c);
+          expand(into, c);
         }
       }
     };
-    for (const r of [...deps]) expand(r);
-    deps.delete(reg.resource);
+    for (const set of [deps, later]) {
+      for (const r of [...set]) expand(set, r);
+      set.delete(reg.resource);
+    }
     const parent = opts.parent;
     const awaited = [...deps, ...(parent ? [parent] : [])].filter(isResource);
     this.waitFor(urn, awaited.map((r) => resourceInternals(r).urn));
@@ -172,7 +177,7 @@ export class Deployment implements Runtime {
     } finally {
       this.waiting.delete(urn);
     }
-    return [...new Set([...deps].filter(isResource).map((r) => resourceInternals(r).urn))].sort();
+    return [...new Set([...deps, ...later].filter(isResource).map((r) => resourceInternals(r).urn))].sort();
   }
 
   /**
@@ -328,4 +333,15 @@ export class Deployment implements Runtime {
       this.programError(e);
     }
   }
+}
+
+/** Adds the resources a dependsOn or updatesAfter value lists (nested lists flattened, holes skipped). */
+function addListed(urn: string, option: string, value: unknown, into: Set<object>): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const v of value) addListed(urn, option, v, into);
+    return;
+  }
+  if (!isResource(value)) throw new DrydockError("input", `${urn}: ${option} must list resources`, { urn });
+  into.add(value);
 }

@@ -41,7 +41,15 @@ export async function journalTail(t: Transport, name: string, lines = 15): Promi
 export async function startService(t: Transport, name: string, o: { restart: boolean; wait: boolean; timeoutSeconds: number; signal?: AbortSignal }): Promise<void> {
   const unit = shellQuote(`${name}.service`);
   const verb = o.restart ? "restart" : "start";
-  const r = await t.exec(`systemctl daemon-reload && systemctl enable --quiet -- ${unit} && systemctl ${verb}${o.wait ? "" : " --no-block"} -- ${unit}`,
+  const go = `systemctl ${verb}${o.wait ? "" : " --no-block"} -- ${unit}`;
+  // A daemon-reload (a fraction of a second, more on a busy host) only when needed: systemd loads a
+  // new unit when it is first asked for, and says when one it has loaded changed on disk. A systemd
+  // too old to load a new unit by itself refuses the start: then reload and start again.
+  const r = await t.exec([
+    `if [ "$(systemctl show -p NeedDaemonReload --value -- ${unit})" = yes ]; then systemctl daemon-reload; fi`,
+    `systemctl enable --quiet --no-reload -- ${unit}`,
+    `{ ${go} 2>/dev/null || { systemctl daemon-reload && ${go}; }; }`,
+  ].join(" && "),
     { ...root, timeoutMs: o.timeoutSeconds * 1000, signal: o.signal });
   if (r.code !== 0) {
     const journal = await journalTail(t, name);

@@ -45,7 +45,8 @@ describe("host.Service", () => {
     const i = await check({ restartOn: ["digest-1"] });
     const { outs } = await p.create(i, ctx);
     expect(outs).toMatchObject({ activeState: "active" });
-    expect(h.systemctlLog().join("\n")).toMatch(/enable --quiet -- web\.service\nstart -- web\.service/);
+    // A new unit needs no daemon-reload: systemd loads it when first asked for.
+    expect(h.systemctlLog().join("\n")).toMatch(/NeedDaemonReload --value -- web\.service\nenable --quiet --no-reload -- web\.service\nstart -- web\.service/);
     const before = h.systemctlLog().length;
     const r = await run(outs!, i, { restartOn: ["digest-1"] });
     expect(r.d.changes).toBe(false);
@@ -53,16 +54,20 @@ describe("host.Service", () => {
     expect(h.systemctlLog().slice(before).filter((l) => !l.startsWith("show"))).toEqual([]);
   });
 
-  it("restarts when something in restartOn changed, and when its unit changed", async () => {
-    const { p, check, run } = setup();
+  it("restarts when something in restartOn changed, and when its unit changed (reloading systemd first, then only)", async () => {
+    const { h, p, check, run } = setup();
     const i = await check({ restartOn: ["digest-1"] });
     const { outs } = await p.create(i, ctx);
     const a = await run(outs!, i, { restartOn: ["digest-2"] });
     expect(a.d.note).toContain("something in restartOn changed");
     expect(a.outs.invocationId).not.toBe(outs!.invocationId);
+    expect(h.systemctlLog()).not.toContain("daemon-reload");
     const b = await run(a.outs, a.news, { restartOn: ["digest-2"], unit: `${UNIT}Restart=always\n` });
     expect(b.d.note).toContain("its unit changes");
     expect(b.outs.invocationId).not.toBe(a.outs.invocationId);
+    const log = h.systemctlLog();
+    expect(log.indexOf("daemon-reload")).toBeGreaterThan(-1);
+    expect(log.indexOf("daemon-reload")).toBeLessThan(log.lastIndexOf("restart -- web.service"));
   });
 
   it("starts it again when refresh finds it stopped, without a restart of a running one", async () => {
