@@ -4,8 +4,9 @@
  * docs/steps/03-etcd.md). Per member, in this order:
  *   certificates (pki.Certificate) → files (host.Files) → etcd.Member →
  *   etcd service (host.Service) → etcd.Voter → "ready" health gate;
- * and each member's Member and service wait for the previous member's gate,
- * so additions, removals and restarts go one member at a time with health
+ * and each member's changes (files, Member, service: `updatesAfter`) wait
+ * for the previous member's gate, as does a later member's joining, so
+ * additions, removals and restarts go one member at a time with health
  * checked in between, while the founders of a new cluster start together.
  */
 import type { z } from "zod";
@@ -164,13 +165,14 @@ export class Cluster extends ComponentResource {
           { path: "/etc/etcd/member-ready.sh", template: { name: "etcd/member-ready.sh" } },
           { path: "/etc/etcd/cluster-healthy.sh", template: { name: "etcd/cluster-healthy.sh" } },
         ],
-      }, { parent });
+      }, { parent, updatesAfter: after });
+      const founder = all([bootstrap.founders, m.address] as const).apply(([f, a]) => (f as string[]).includes(`${n}@${a}`));
       const member = new Member(`${name}-${n}`, {
         clusterName, name: n, connection: m.connection, address: m.address, peerPort, clientPort, dataDir,
-        founder: all([bootstrap.founders, m.address] as const).apply(([f, a]) => (f as string[]).includes(`${n}@${a}`)),
-        initialCluster: bootstrap.initialCluster,
+        founder, initialCluster: bootstrap.initialCluster,
         peers: peers.filter((p) => p.name !== n), restoreFrom, healthTimeout,
-      }, { parent, dependsOn: [files, ...after] });
+        // A founder starts with the others; a member that joins later waits for the one before it.
+      }, { parent, dependsOn: founder.apply((f) => (f ? [files] : [files, ...after])), updatesAfter: after });
       const s = settings.success ? settings.data : SettingsSchema.parse({});
       const service = new Service(`${name}-${n}-etcd`, {
         connection: m.connection, name: "etcd", waitStarted: false, timeout: 120,
@@ -178,13 +180,13 @@ export class Cluster extends ComponentResource {
           name: n, clusterName, dataDir, listenAddress: m.address.apply(urlHost), urlAddress: m.address.apply(urlHost), clientPort, peerPort, ...s,
         } },
         restartOn: [files.written.apply((w) => ETCD_READS.map((p) => w[p] ?? ""))],
-      }, { parent, dependsOn: [member, ...after] });
+      }, { parent, dependsOn: [member], updatesAfter: after });
       const voter = new Voter(`${name}-${n}-voter`, {
         clusterName, name: n, connection: m.connection, peerUrl: m.peerUrl, memberId: member.memberId, learner: member.learner, peers, endpoints: clientUrls, healthTimeout,
       }, { parent, dependsOn: [service] });
       const gate = new HealthGate(`${name}-${n}-ready`, {
         description: `etcd member ${n} ready`,
-        check: { kind: "command", connection: m.connection, command: interpolate`sh /etc/etcd/member-ready.sh ${urlList} ${dataDir}` },
+        check: { kind: "command", connection: m.connection, command: "sh /etc/etcd/member-ready.sh" },
         timeout: healthTimeout, interval: 0.25, journal: { connection: m.connection, unit: "etcd" },
         triggers: [service.invocationId, voter.memberId],
       }, { parent, dependsOn: [voter] });

@@ -8,7 +8,7 @@
 import { shellQuote } from "../../transport/types.js";
 
 export const DATA_MARKER = ".drydock-etcd";
-/** What the member-ready script leaves once the member was healthy here. */
+/** What member-ready.sh left once the member was healthy, before it stopped needing to (removed by a wipe). */
 export const HEALTHY_MARKER = ".drydock-etcd-healthy";
 export const BOOTSTRAP_ENV = "/etc/etcd/bootstrap.env";
 export const BIN = { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" } as const;
