@@ -3,11 +3,14 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { DrydockError } from "../engine/errors.js";
 import type { GlobalOptions } from "./context.js";
-import { backupTake, backupVerify } from "./commands/backup.js";
-import { configGet, configLs, configRm, configSet } from "./commands/config.js";
-import { stackHistory, stackRestore } from "./commands/history.js";
-import { runOperation, type OperationFlags } from "./commands/operations.js";
-import { stackInit, stackLs, stackOutput, stackRm, stackSelect, stackUnlock } from "./commands/stack.js";
+import type { OperationFlags } from "./commands/operations.js";
+
+// Each command's module is loaded when that command runs: start-up pays only for what it uses.
+const operations = () => import("./commands/operations.js");
+const stackCommands = () => import("./commands/stack.js");
+const history = () => import("./commands/history.js");
+const configCommands = () => import("./commands/config.js");
+const backupCommands = () => import("./commands/backup.js");
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const int = (v: string): number => {
@@ -42,7 +45,7 @@ function operation(program: Command, name: "preview" | "up" | "refresh" | "destr
   if (name === "preview" || name === "up") c.option("--refresh", "refresh state from the real world first");
   return c.action(
     run(async (flags: OperationFlags, cmd: Command) =>
-      runOperation(name, globals(cmd), flags.events ? { ...flags, events: resolve(flags.events) } : flags),
+      (await operations()).runOperation(name, globals(cmd), flags.events ? { ...flags, events: resolve(flags.events) } : flags),
     ),
   );
 }
@@ -64,60 +67,60 @@ operation(program, "refresh", "read every resource back and adopt drift into sta
 operation(program, "destroy", "delete every resource of the stack, in reverse dependency order");
 
 const stack = program.command("stack").description("manage stacks");
-stack.command("init <name>").description("create a stack and select it").action(run((name: string, _o, c: Command) => stackInit(name, globals(c))));
-stack.command("ls").description("list stacks").action(run((_o, c: Command) => stackLs(globals(c))));
-stack.command("select <name>").description("select the stack commands use").action(run((name: string, _o, c: Command) => stackSelect(name, globals(c))));
+stack.command("init <name>").description("create a stack and select it").action(run(async (name: string, _o, c: Command) => (await stackCommands()).stackInit(name, globals(c))));
+stack.command("ls").description("list stacks").action(run(async (_o, c: Command) => (await stackCommands()).stackLs(globals(c))));
+stack.command("select <name>").description("select the stack commands use").action(run(async (name: string, _o, c: Command) => (await stackCommands()).stackSelect(name, globals(c))));
 stack
   .command("rm <name>")
   .description("remove a stack (it must have no resources unless --force)")
   .option("-f, --force", "forget its resources")
-  .action(run((name: string, o: { force?: boolean }, c: Command) => stackRm(name, Boolean(o.force), globals(c))));
+  .action(run(async (name: string, o: { force?: boolean }, c: Command) => (await stackCommands()).stackRm(name, Boolean(o.force), globals(c))));
 stack
   .command("output [name]")
   .description("show stack outputs")
   .option("--show-secrets", "reveal secret values")
-  .action(run((name: string | undefined, o: { showSecrets?: boolean }, c: Command) => stackOutput(name, Boolean(o.showSecrets), globals(c))));
+  .action(run(async (name: string | undefined, o: { showSecrets?: boolean }, c: Command) => (await stackCommands()).stackOutput(name, Boolean(o.showSecrets), globals(c))));
 stack
   .command("history")
   .description("list the checkpoints kept before each change to the stack (newest first)")
-  .action(run((_o, c: Command) => stackHistory(globals(c))));
+  .action(run(async (_o, c: Command) => (await history()).stackHistory(globals(c))));
 stack
   .command("restore <id-or-file>")
   .description("put back a checkpoint from `stack history` (the current one is kept in history first)")
-  .action(run((ref: string, _o, c: Command) => stackRestore(ref, resolve(ref), globals(c))));
+  .action(run(async (ref: string, _o, c: Command) => (await history()).stackRestore(ref, resolve(ref), globals(c))));
 stack
   .command("unlock")
   .description("break a lock left by a run that is no longer running")
   .option("-f, --force", "break it even if its process may still be running")
-  .action(run((o: { force?: boolean }, c: Command) => stackUnlock(Boolean(o.force), globals(c))));
+  .action(run(async (o: { force?: boolean }, c: Command) => (await stackCommands()).stackUnlock(Boolean(o.force), globals(c))));
 
 const config = program.command("config").description("manage stack configuration (drydock.<stack>.yaml)");
 config
   .command("ls", { isDefault: true })
   .description("list config values")
   .option("--show-secrets", "reveal secret values")
-  .action(run((o: { showSecrets?: boolean }, c: Command) => configLs(Boolean(o.showSecrets), globals(c))));
+  .action(run(async (o: { showSecrets?: boolean }, c: Command) => (await configCommands()).configLs(Boolean(o.showSecrets), globals(c))));
 config
   .command("set <key> [value]")
   .description("set a value (read from standard input if not given)")
   .option("--secret", "encrypt the value")
-  .action(run((key: string, value: string | undefined, o: { secret?: boolean }, c: Command) => configSet(key, value, Boolean(o.secret), globals(c))));
+  .action(run(async (key: string, value: string | undefined, o: { secret?: boolean }, c: Command) => (await configCommands()).configSet(key, value, Boolean(o.secret), globals(c))));
 config
   .command("get <key>")
   .description("print a value")
   .addOption(new Option("--show-secrets", "reveal a secret value"))
-  .action(run((key: string, o: { showSecrets?: boolean }, c: Command) => configGet(key, Boolean(o.showSecrets), globals(c))));
-config.command("rm <key>").description("remove a value").action(run((key: string, _o, c: Command) => configRm(key, globals(c))));
+  .action(run(async (key: string, o: { showSecrets?: boolean }, c: Command) => (await configCommands()).configGet(key, Boolean(o.showSecrets), globals(c))));
+config.command("rm <key>").description("remove a value").action(run(async (key: string, _o, c: Command) => (await configCommands()).configRm(key, globals(c))));
 
 const backup = program
   .command("backup")
   .description("archive the stack: etcd snapshots (over mTLS), state, config and the program spec")
   .option("--out <file>", "where to write the archive (default: drydock-backup-<project>-<stack>-<time>.tar)")
-  .action(run((o: { out?: string }, c: Command) => backupTake({ out: o.out === undefined ? undefined : resolve(o.out) }, globals(c))));
+  .action(run(async (o: { out?: string }, c: Command) => (await backupCommands()).backupTake({ out: o.out === undefined ? undefined : resolve(o.out) }, globals(c))));
 backup
   .command("verify <file>")
   .description("check a backup: every file's sha256 and each etcd snapshot's own hash")
-  .action(run((file: string, _o, c: Command) => backupVerify(resolve(file), globals(c))));
+  .action(run(async (file: string, _o, c: Command) => (await backupCommands()).backupVerify(resolve(file), globals(c))));
 
 // `drydock up | head` (or `2>&1 | head`) closes the pipe early: what is left to print
 // is dropped, the run goes on, and its finally blocks release the lock.

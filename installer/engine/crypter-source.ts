@@ -20,8 +20,11 @@ export class StackCrypter {
     private readonly stack: string,
     private readonly settings: StackSettings,
     private readonly passphrase: string | undefined,
-    /** The key an earlier pass of this command derived (its salt must be the stack's, or the stack must have none yet). */
-    private readonly known?: DerivedKey,
+    /**
+     * The key an earlier pass of this command derived, or one the command is
+     * deriving (its salt must be the stack's, or the stack must have none yet).
+     */
+    private readonly known?: DerivedKey | (() => DerivedKey | undefined),
   ) {}
 
   /** The key this pass derived or was given, if a secret was touched. */
@@ -37,11 +40,12 @@ export class StackCrypter {
         `stack "${this.stack}" has secrets: set DRYDOCK_PASSPHRASE or pass --passphrase-file to encrypt and decrypt them`,
       );
     }
-    if (this.known && (this.settings.encryptionsalt ?? this.known.salt) === this.known.salt) {
+    const known = typeof this.known === "function" ? this.known() : this.known;
+    if (known && (this.settings.encryptionsalt ?? known.salt) === known.salt) {
       // The plan pass's key: its salt is the stack's, or one the plan made that this pass now saves.
-      this.crypter = Crypter.withKey(this.known.key, this.known.salt, this.stack);
+      this.crypter = Crypter.withKey(known.key, known.salt, this.stack);
       if (!this.settings.encryptionsalt) {
-        this.settings.encryptionsalt = this.known.salt;
+        this.settings.encryptionsalt = known.salt;
         this.created = true;
       }
     } else if (this.settings.encryptionsalt) {

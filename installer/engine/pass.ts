@@ -9,6 +9,7 @@ import pLimit from "p-limit";
 import { setRuntime } from "../../sdk/internal.js";
 import { builtinProviders } from "../providers/index.js";
 import { StackCrypter, type DerivedKey } from "./crypter-source.js";
+import { takeDerived, type SharedKey } from "./key-share.js";
 import { configValues, redactConfigSecrets } from "./config-values.js";
 import { Deployment } from "./deployment.js";
 import { destroyAll } from "./destroy.js";
@@ -38,6 +39,8 @@ export interface PassRequest {
   readonly passphrase?: string | undefined;
   /** The stack key an earlier pass of this command derived, so scrypt runs once. */
   readonly key?: DerivedKey | undefined;
+  /** The stack key the command is deriving meanwhile (used when `key` is not given). */
+  readonly sharedKey?: SharedKey | undefined;
   readonly parallel: number;
   readonly targets?: readonly string[] | undefined;
   readonly targetDependents?: boolean | undefined;
@@ -96,7 +99,8 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
     events({ type: "prelude", operation: req.operation, stack: req.stack, project: project.name, dryRun: req.dryRun });
     const backend = new FileBackend(backendRoot(project.dir), project.name);
     const settings = await loadStackSettings(project, req.stack);
-    const crypter = new StackCrypter(project, req.stack, settings, req.passphrase, req.key);
+    const shared = req.sharedKey;
+    const crypter = new StackCrypter(project, req.stack, settings, req.passphrase, req.key ?? (shared ? () => takeDerived(shared) : undefined));
     derived = () => crypter.derived();
     const codec = new CheckpointCodec(crypter.get);
     const startText = await backend.readText(req.stack);

@@ -11,30 +11,52 @@ export function cancelRunningPass(): void {
   current?.postMessage({ cancel: true });
 }
 
-export function runPassInWorker(req: PassRequest, onEvent: (e: EngineEvent) => void): Promise<PassResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: req });
+/**
+ * A worker that has started and loaded the engine, waiting for its pass: a
+ * command that will apply spawns it while its plan is still running. Its
+ * program's modules are loaded only by the pass, so they are fresh.
+ */
+export class PassWorker {
+  readonly worker = new Worker(new URL("./worker.js", import.meta.url));
+  private used = false;
+
+  run(req: PassRequest, onEvent: (e: EngineEvent) => void): Promise<PassResult> {
+    if (this.used) throw new Error("a pass worker runs one pass");
+    this.used = true;
+    const worker = this.worker;
     current = worker;
-    let settled = false;
-    worker.on("message", (m: { event?: EngineEvent; result?: PassResult }) => {
-      if (m.event) onEvent(m.event);
-      if (m.result) {
-        // The worker posts its result only once every provider call has settled or
-        // used up its grace period; what still runs then is abandoned (and pending in state).
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      worker.on("message", (m: { event?: EngineEvent; result?: PassResult }) => {
+        if (m.event) onEvent(m.event);
+        if (m.result) {
+          // The worker posts its result only once every provider call has settled or
+          // used up its grace period; what still runs then is abandoned (and pending in state).
+          settled = true;
+          resolve(m.result);
+          void worker.terminate();
+        }
+      });
+      worker.on("error", (e) => {
+        if (settled) return;
         settled = true;
-        resolve(m.result);
-        void worker.terminate();
-      }
+        reject(new DrydockError("failed", `the ${req.operation} pass crashed: ${e.message}`, {}, { cause: e }));
+      });
+      worker.on("exit", (code) => {
+        if (settled) return;
+        settled = true;
+        reject(new DrydockError("program", `the program ended the ${req.operation} pass early (exit code ${code})`));
+      });
+      worker.postMessage({ run: req });
     });
-    worker.on("error", (e) => {
-      if (settled) return;
-      settled = true;
-      reject(new DrydockError("failed", `the ${req.operation} pass crashed: ${e.message}`, {}, { cause: e }));
-    });
-    worker.on("exit", (code) => {
-      if (settled) return;
-      settled = true;
-      reject(new DrydockError("program", `the program ended the ${req.operation} pass early (exit code ${code})`));
-    });
-  });
+  }
+
+  /** Ends a worker that was not needed after all. */
+  discard(): void {
+    if (!this.used) void this.worker.terminate();
+  }
+}
+
+export function runPassInWorker(req: PassRequest, onEvent: (e: EngineEvent) => void, worker = new PassWorker()): Promise<PassResult> {
+  return worker.run(req, onEvent);
 }

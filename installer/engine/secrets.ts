@@ -5,7 +5,7 @@
  * never garbage. A ciphertext is bound to where it belongs (additional data:
  * a resource's URN and property path, a config key), so it cannot be moved.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes, scrypt, scryptSync } from "node:crypto";
 import { DrydockError } from "./errors.js";
 
 const CHECK = "drydock:passphrase-check";
@@ -96,6 +96,18 @@ export class Crypter {
 
 function derive(passphrase: string, salt: Buffer, version: KdfVersion): Buffer {
   return scryptSync(passphrase, salt, 32, KDF[version]);
+}
+
+/**
+ * The key `Crypter.open` would derive for this salt string, computed off the
+ * calling thread (libuv's pool). Not checked here: `Crypter.withKey` checks it.
+ */
+export function deriveKeyAsync(passphrase: string, saltString: string): Promise<Buffer> {
+  const m = /^(v[12]):([A-Za-z0-9+/=]+):(.+)$/.exec(saltString);
+  if (!m) return Promise.reject(new Error("malformed salt"));
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase, Buffer.from(m[2]!, "base64"), 32, KDF[m[1] as KdfVersion], (e, key) => (e ? reject(e) : resolve(key)));
+  });
 }
 
 /** Where the passphrase comes from; read only when secrets are needed. */

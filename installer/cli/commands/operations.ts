@@ -1,7 +1,9 @@
 /** preview, up, refresh, destroy: plan in one pass, confirm on a terminal, apply in another. */
 import type { EngineEvent } from "../../engine/events.js";
 import type { PassRequest, PassResult } from "../../engine/pass.js";
-import { cancelRunningPass, runPassInWorker } from "../../engine/run-worker.js";
+import { startDerivation, type SharedKey } from "../../engine/key-share.js";
+import { loadStackSettings } from "../../engine/project.js";
+import { cancelRunningPass, runPassInWorker, PassWorker } from "../../engine/run-worker.js";
 import type { StackLock } from "../../engine/state/lock.js";
 import { openProject, passphrase, resolveStack, type GlobalOptions } from "../context.js";
 import { confirm } from "../prompt.js";
@@ -60,16 +62,30 @@ class ShownDiags {
   }
 }
 
-async function pass(req: PassRequest, rep: Reporter, signals: Interrupt, diags: ShownDiags): Promise<PassResult> {
+async function pass(req: PassRequest, rep: Reporter, signals: Interrupt, diags: ShownDiags, o: PassHooks = {}): Promise<PassResult> {
   try {
     return await runPassInWorker(req, (e) => {
       signals.seen(e);
+      o.onEvent?.(e);
       if (!diags.isRepeat(e)) rep.event(e);
-    });
+    }, o.worker);
   } finally {
     diags.passEnded();
     await rep.close();
   }
+}
+
+interface PassHooks {
+  readonly onEvent?: (e: EngineEvent) => void;
+  /** A worker started ahead of time for this pass. */
+  readonly worker?: PassWorker | undefined;
+}
+
+/** The stack's key, derived while the first pass's worker starts (when the stack has a salt and a passphrase is given). */
+async function deriveAhead(ctx: Awaited<ReturnType<typeof openProject>>, stack: string, pw: string | undefined): Promise<SharedKey | undefined> {
+  if (!pw) return undefined;
+  const salt = (await loadStackSettings(ctx.project, stack).catch(() => undefined))?.encryptionsalt;
+  return salt ? startDerivation(pw, salt) : undefined;
 }
 
 /** Prints a pass's errors; returns the exit code (2 for bad input or a failing program, else 1). */
@@ -85,12 +101,14 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   const ctx = await openProject(g);
   const stack = await resolveStack(ctx);
   const parallel = f.parallel ?? 16;
+  const pw = passphrase(g);
   let base: PassRequestBase = {
     kind: kind === "preview" || kind === "up" ? "update" : kind,
     operation: kind,
     projectDir: ctx.project.dir,
     stack,
-    passphrase: passphrase(g),
+    passphrase: pw,
+    sharedKey: await deriveAhead(ctx, stack, pw),
     parallel,
     targets: f.target,
     targetDependents: f.targetDependents,
@@ -99,12 +117,17 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
   const lock = kind === "preview" ? undefined : await ctx.backend.lock(stack, `drydock ${kind}`);
   const signals = onInterrupt(lock);
   const diags = new ShownDiags();
+  // The apply pass's worker starts (and loads the engine) once the plan shows a change, while the plan goes on.
+  let next: PassWorker | undefined;
+  const spawnOnChange = (e: EngineEvent): void => {
+    if (!next && kind !== "preview" && !f.expectNoChanges && e.type === "step" && e.op !== "same") next = new PassWorker();
+  };
   try {
     const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY && !g.yes && !g.json);
     // up always plans first, so bad input is found before anything is touched;
     // so does any run that must not change anything, or that asks first.
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
-      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags);
+      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags, { onEvent: spawnOnChange });
       if (plan.errors.length) return failed(plan, g);
       // The apply pass opens the stack's secrets with the key the plan derived: scrypt runs once.
       base = { ...base, key: plan.key };
@@ -125,7 +148,9 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
       }
     }
     const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
-    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals, diags);
+    const worker = next;
+    next = undefined;
+    const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals, diags, { worker });
     if (r.errors.length) return failed(r, g);
     if (f.expectNoChanges && r.changes) {
       process.stderr.write("error: no changes were expected, but changes were made\n");
@@ -133,6 +158,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     }
     return 0;
   } finally {
+    next?.discard();
     signals.remove();
     await lock?.release();
   }
