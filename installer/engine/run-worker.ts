@@ -20,6 +20,11 @@ export class PassWorker {
   readonly worker = new Worker(new URL("./worker.js", import.meta.url));
   private used = false;
 
+  /** Not yet given its pass. */
+  get idle(): boolean {
+    return !this.used;
+  }
+
   run(req: PassRequest, onEvent: (e: EngineEvent) => void): Promise<PassResult> {
     if (this.used) throw new Error("a pass worker runs one pass");
     this.used = true;

@@ -19,6 +19,8 @@ export interface ExecOptions {
   readonly onStderr?: (line: string) => void;
   /** Plaintexts to mask in errors (besides the connection's own secrets). */
   readonly secrets?: readonly string[];
+  /** How the command appears in errors, instead of its text (a script that carries content). */
+  readonly display?: string;
 }
 
 export interface ExecResult {

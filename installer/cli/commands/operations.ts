@@ -98,6 +98,16 @@ function failed(r: PassResult, g: GlobalOptions): number {
 }
 
 export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFlags): Promise<number> {
+  // The first pass's worker loads the engine while this thread opens the project and takes the lock.
+  const first = new PassWorker();
+  try {
+    return await operate(kind, g, f, first);
+  } finally {
+    first.discard();
+  }
+}
+
+async function operate(kind: Kind, g: GlobalOptions, f: OperationFlags, first: PassWorker): Promise<number> {
   const ctx = await openProject(g);
   const stack = await resolveStack(ctx);
   const parallel = f.parallel ?? 16;
@@ -127,7 +137,7 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
     // up always plans first, so bad input is found before anything is touched;
     // so does any run that must not change anything, or that asks first.
     if (kind === "preview" || kind === "up" || interactive || f.expectNoChanges) {
-      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags, { onEvent: spawnOnChange });
+      const plan = await pass({ ...base, dryRun: true }, await reporter(g, f, true, ""), signals, diags, { onEvent: spawnOnChange, worker: first });
       if (plan.errors.length) return failed(plan, g);
       // The apply pass opens the stack's secrets with the key the plan derived: scrypt runs once.
       base = { ...base, key: plan.key };
@@ -148,7 +158,8 @@ export async function runOperation(kind: Kind, g: GlobalOptions, f: OperationFla
       }
     }
     const verb = kind === "up" ? "Updating" : kind === "refresh" ? "Refreshing" : "Destroying";
-    const worker = next;
+    // The plan's worker, when there was no plan; else the one started while it ran (or a new one).
+    const worker = first.idle ? first : next;
     next = undefined;
     const r = await pass({ ...base, dryRun: false }, await reporter(g, f, false, `${verb} stack ${stack}`), signals, diags, { worker });
     if (r.errors.length) return failed(r, g);

@@ -88,7 +88,7 @@ export class SshTransport implements Transport {
     const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT;
     const inv = await this.invocation(command, timeoutMs, o.sudo, o.env);
     const secrets = o.secrets ?? [];
-    const display = this.mask(command, secrets);
+    const display = this.mask(o.display ?? command, secrets);
     try {
       const r = await this.channel(inv.command, inv.stdin, { ...o, timeoutMs, display });
       return { code: r.code, stdout: r.stdout.toString(), stderr: this.mask(r.stderr.toString(), secrets) };
@@ -183,7 +183,9 @@ export class SshTransport implements Transport {
   }
 
   private async install(plan: InstallPlan, o: UploadOptions): Promise<void> {
-    const r = await this.exec(installScript(plan), { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal });
+    // The script may carry the content itself (a private key, say): errors name the upload, never the script.
+    const display = `install ${plan.path}${plan.inline === undefined ? "" : " (content inline)"}`;
+    const r = await this.exec(installScript(plan), { sudo: o.sudo, timeoutMs: 300_000, signal: o.signal, display });
     if (r.code !== 0) {
       throw new TransportError(this.name, `upload ${plan.path} failed (exit ${r.code}): ${r.stderr.trim()}`, { code: r.code, stderr: r.stderr });
     }

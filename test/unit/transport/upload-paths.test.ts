@@ -78,6 +78,15 @@ describe("uploads to awkward paths run the real install script", () => {
     expect(tree(dir)).toEqual([AWKWARD[3]!, "sub/", `sub/${AWKWARD[4]!}`].sort());
   });
 
+  it("a command given a display is named by it in errors, never by its text (an install script can carry a key)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
+    dirs.push(dir);
+    const { transport } = localHost(dir);
+    const err = await transport.exec("# PRIVATE-KEY-BYTES\nsleep 5", { timeoutMs: 200, display: "install /etc/x.key (content inline)" }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toContain("timed out after 0 s: install /etc/x.key (content inline)");
+    expect(err?.message).not.toContain("PRIVATE-KEY-BYTES");
+  });
+
   it("refuses a path with a newline or another control character before running anything", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dd-upload-"));
     dirs.push(dir);
