@@ -15,6 +15,8 @@ export interface ChannelOptions {
   readonly stdin?: Buffer | string;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** The connection's loss (see `Opened.lost`): a command still running on it is lost with it. */
+  readonly lost?: AbortSignal;
   /** How the command appears in errors (secrets already masked). */
   readonly display: string;
   readonly onStdout?: (line: string) => void;
@@ -59,29 +61,36 @@ export function runOnChannel(client: Client, host: string, command: string, o: C
       settled = true;
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener("abort", onAbort);
+      o.lost?.removeEventListener("abort", onLost);
       if (e) {
         try {
           channel?.signal("KILL");
+          channel?.close();
         } catch { /* the channel may be gone already */ }
-        channel?.close();
         return reject(e);
       }
       so.flush();
       se.flush();
       const stderr = Buffer.concat(err);
-      if (code === undefined) {
-        return reject(new TransportError(host, `connection lost while running: ${o.display}${killedBy ? ` (killed by ${killedBy})` : ""}`, {
-          command: o.display, stderr: stderr.toString(), retryable: true,
-        }));
-      }
+      if (code === undefined) return reject(lostError());
       resolve({ code, stdout: Buffer.concat(out), stderr });
     };
     const onAbort = (): void => finish(new TransportError(host, `aborted: ${o.display}`, { command: o.display }));
+    // Its exit status may have come before the connection went: then the command did finish.
+    const onLost = (): void => finish(code === undefined ? lostError() : undefined);
+    const lostError = (): TransportError => new TransportError(host, `connection lost while running: ${o.display}${killedBy ? ` (killed by ${killedBy})` : ""}`, {
+      command: o.display, stderr: Buffer.concat(err).toString(), retryable: true,
+    });
     if (o.signal?.aborted) {
       release();
       return onAbort();
     }
+    if (o.lost?.aborted) {
+      release();
+      return finish(new TransportError(host, "cannot open a channel: Not connected", { retryable: true }));
+    }
     o.signal?.addEventListener("abort", onAbort, { once: true });
+    o.lost?.addEventListener("abort", onLost, { once: true });
     timer = setTimeout(() => {
       const tailText = Buffer.concat(err).toString().trimEnd().split("\n").slice(-8).join("\n");
       finish(new TransportError(host, `timed out after ${Math.round(o.timeoutMs / 1000)} s: ${o.display}${tailText ? `\n${tailText}` : ""}`, {

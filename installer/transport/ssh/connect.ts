@@ -1,4 +1,5 @@
 /** One verified SSH connection: host key pinned, then authenticated. */
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import type { Duplex } from "node:stream";
 import type { Client, ConnectConfig } from "ssh2";
@@ -17,6 +18,8 @@ export interface Opened {
   readonly client: Client;
   /** The fingerprint the server presented (what trust-on-first-use pins). */
   readonly hostKey: string;
+  /** Aborted the moment the connection ends, fails or closes: every command on it is lost. */
+  readonly lost: AbortSignal;
 }
 
 const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|Connection lost before handshake|socket hang up|Channel open failure|open failed|Not connected|No response from server|Keepalive timeout/i;
@@ -78,7 +81,7 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
       client.removeListener("close", dropped);
       // Each command is a few small packets each way: with Nagle on, every one waits out the host's delayed ACK (about 40 ms).
       client.setNoDelay(true);
-      resolve({ client, hostKey: presented! });
+      resolve({ client, hostKey: presented!, lost: lossSignal(client, sock) });
     });
     client.connect({
       host: c.host,
@@ -102,4 +105,25 @@ export async function openClient(c: Connection, sock?: Duplex): Promise<Opened> 
       },
     });
   });
+}
+
+/**
+ * A connection that ends (the host gone, a keepalive unanswered) is torn
+ * down at once. Through a jump host the forwarded stream can end while our
+ * writes wait on a window that will never open: ssh2 then ends politely,
+ * never closes, and every channel on it would wait for its own timeout.
+ */
+function lossSignal(client: Client, sock?: Duplex): AbortSignal {
+  const lost = new AbortController();
+  setMaxListeners(0, lost.signal);
+  const gone = (e?: Error): void => {
+    if (lost.signal.aborted) return;
+    lost.abort(e ?? new Error("connection closed"));
+    const raw = sock ?? (client as unknown as { _sock?: Duplex })._sock;
+    raw?.destroy();
+  };
+  client.on("end", () => gone());
+  client.on("close", () => gone());
+  client.on("error", gone);
+  return lost.signal;
 }

@@ -16,6 +16,8 @@ export const MAX_CONNECTIONS = 8;
 export interface Lease {
   readonly client: Client;
   readonly hostKey: string;
+  /** Aborted when this connection is lost. */
+  readonly lost: AbortSignal;
   release(): void;
   /** The connection turned out dead: take it out of the pool. */
   broken(): void;
@@ -66,7 +68,7 @@ export class HostPool {
         }
         let released = false;
         return {
-          client: opened.client, hostKey: opened.hostKey,
+          client: opened.client, hostKey: opened.hostKey, lost: opened.lost,
           release: () => {
             if (released) return;
             released = true;

@@ -51,7 +51,7 @@ export class SshTransport implements Transport {
       const lease = await this.pool.lease(this.log);
       try {
         return await runOnChannel(lease.client, this.name, command, {
-          stdin, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT, signal: o.signal, display: o.display,
+          stdin, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT, signal: o.signal, lost: lease.lost, display: o.display,
           onStdout: o.onStdout, onStderr: o.onStderr,
         }, () => lease.release());
       } catch (e) {

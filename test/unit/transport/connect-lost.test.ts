@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import ssh2 from "ssh2";
 import { afterEach, describe, expect, it } from "vitest";
 import { isRetryable, openClient } from "../../../installer/transport/ssh/connect.js";
-import { fingerprintOfBlob } from "../../../installer/transport/ssh/fingerprint.js";
+import { serverKey } from "./server-key.js";
 import type { Connection } from "../../../sdk/ssh/connection.js";
 
 const conn = (port: number, hostKeys: string[]): Connection => ({ host: "127.0.0.1", port, user: "u", password: "pw", hostKeys });
@@ -22,11 +22,8 @@ describe("a connection the host drops before it is ready (sshd killed mid-login)
   });
 
   it("after the key exchange, during authentication: a retryable error, not a promise that never settles", async () => {
-    const key = ssh2.utils.generateKeyPairSync("ed25519");
-    const parsed = ssh2.utils.parseKey(key.private);
-    if (parsed instanceof Error) throw parsed;
-    const fingerprint = fingerprintOfBlob((Array.isArray(parsed) ? parsed[0]! : parsed).getPublicSSH());
-    const server = new ssh2.Server({ hostKeys: [key.private] }, (client) => {
+    const { private: hostKey, fingerprint } = serverKey();
+    const server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => {
       client.on("error", () => {});
       // What a killed sshd looks like from the client: the socket just closes, no SSH error.
       client.on("authentication", () => client.end());

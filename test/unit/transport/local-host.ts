@@ -39,7 +39,7 @@ export function localHost(cwd: string): LocalHost {
       cb(undefined, localChannel(command, cwd));
     },
   };
-  const lease: Lease = { client: client as never, hostKey: "SHA256:local", release() {}, broken() {}, saturated() {} };
+  const lease: Lease = { client: client as never, hostKey: "SHA256:local", lost: new AbortController().signal, release() {}, broken() {}, saturated() {} };
   const pool = { lease: async () => lease } as unknown as HostPool;
   const connection: Connection = { host: "local", port: 22, user: "root", hostKeys: ["SHA256:local"], sudo: true };
   return { transport: new SshTransport(connection, pool), commands };
