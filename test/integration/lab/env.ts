@@ -3,6 +3,7 @@
  * test/lab/lab.env, an `lxc` for out-of-band checks, and a skip with the
  * reason printed when there is no lab on this machine.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LAB_ENV, readLabEnv } from "../../lab/env.mjs";
@@ -66,8 +67,49 @@ ${body}
 
 /** `lxc` on this machine, for checks made outside drydock. */
 export async function lxc(...args: string[]): Promise<string> {
+  if (args[0] === "exec") return lxcExec(args);
   const r = await execa("lxc", args, { reject: false, stdin: "ignore" });
   if (r.exitCode !== 0) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
+  return String(r.stdout);
+}
+
+const EXEC_DIR = "/run/dd-lab-exec";
+
+/**
+ * `lxc exec`, whose output LXD sometimes drops on a busy machine
+ * (canonical/lxd#11422: the command ran, nothing came back). The command's
+ * output and exit code are also kept in the instance, and read from there
+ * by `lxc file pull` when the trailer line did not come through; the command
+ * itself runs once.
+ */
+async function lxcExec(args: string[]): Promise<string> {
+  const dash = args.indexOf("--");
+  if (dash < 0) throw new Error(`lxc ${args.join(" ")}: give the command after --`);
+  const name = args[1]!;
+  const f = `${EXEC_DIR}/${randomBytes(6).toString("hex")}`;
+  const marker = `#dd-lab-exec-rc=`;
+  const script = `mkdir -p ${EXEC_DIR}; find ${EXEC_DIR} -type f -mmin +10 -delete 2>/dev/null
+"$@" > ${f}.out 2> ${f}.err; echo $? > ${f}.rc; cat ${f}.out; printf '\n${marker}%s\n' "$(cat ${f}.rc)"`;
+  const r = await execa("lxc", [...args.slice(0, dash), "--", "sh", "-c", script, "sh", ...args.slice(dash + 1)], { reject: false, stdin: "ignore" });
+  const out = String(r.stdout);
+  const at = out.lastIndexOf(`\n${marker}`);
+  if (at >= 0) {
+    const rc = Number(out.slice(at + 1 + marker.length).trim());
+    const stderr = rc === 0 ? "" : await pull(name, `${f}.err`).catch(() => String(r.stderr));
+    void execa("lxc", ["exec", name, "--", "rm", "-f", `${f}.out`, `${f}.err`, `${f}.rc`], { reject: false, stdin: "ignore" });
+    if (rc !== 0) throw new Error(`lxc ${args.join(" ")}: exit ${rc}: ${stderr}`);
+    return out.slice(0, at).replace(/\n$/, "");
+  }
+  // No trailer: either the exec never ran (its error says why) or its output was lost on the way.
+  const rc = await pull(name, `${f}.rc`).catch(() => undefined);
+  if (rc === undefined) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
+  if (Number(rc.trim()) !== 0) throw new Error(`lxc ${args.join(" ")}: exit ${rc.trim()}: ${await pull(name, `${f}.err`)}`);
+  return (await pull(name, `${f}.out`)).replace(/\n$/, "");
+}
+
+async function pull(name: string, path: string): Promise<string> {
+  const r = await execa("lxc", ["file", "pull", `${name}${path}`, "-"], { reject: false, stdin: "ignore" });
+  if (r.exitCode !== 0) throw new Error(`lxc file pull ${name}${path}: ${r.stderr}`);
   return String(r.stdout);
 }
 
