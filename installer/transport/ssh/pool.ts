@@ -92,10 +92,8 @@ export class HostPool {
           s.opened = o;
           // Retired while it was still opening (closeAll): end it now.
           if (s.dead) return void o.client.end();
-          const gone = (): void => this.retire(s);
-          o.client.on("close", gone);
-          o.client.on("end", gone);
-          o.client.on("error", gone);
+          if (o.lost.aborted) return this.retire(s);
+          o.lost.addEventListener("abort", () => this.retire(s), { once: true });
         }, () => this.retire(s));
         continue;
       }

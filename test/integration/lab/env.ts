@@ -80,7 +80,7 @@ const EXEC_DIR = "/run/dd-lab-exec";
  * (canonical/lxd#11422: the command ran, nothing came back). The command's
  * output and exit code are also kept in the instance, and read from there
  * by `lxc file pull` when the trailer line did not come through; the command
- * itself runs once.
+ * itself runs once. Each run removes the files of runs a minute old or more.
  */
 async function lxcExec(args: string[]): Promise<string> {
   const dash = args.indexOf("--");
@@ -88,23 +88,23 @@ async function lxcExec(args: string[]): Promise<string> {
   const name = args[1]!;
   const f = `${EXEC_DIR}/${randomBytes(6).toString("hex")}`;
   const marker = `#dd-lab-exec-rc=`;
-  const script = `mkdir -p ${EXEC_DIR}; find ${EXEC_DIR} -type f -mmin +10 -delete 2>/dev/null
+  const script = `mkdir -p ${EXEC_DIR}; find ${EXEC_DIR} -type f -mmin +1 -delete 2>/dev/null
 "$@" > ${f}.out 2> ${f}.err; echo $? > ${f}.rc; cat ${f}.out; printf '\n${marker}%s\n' "$(cat ${f}.rc)"`;
   const r = await execa("lxc", [...args.slice(0, dash), "--", "sh", "-c", script, "sh", ...args.slice(dash + 1)], { reject: false, stdin: "ignore" });
-  const out = String(r.stdout);
-  const at = out.lastIndexOf(`\n${marker}`);
+  const at = String(r.stdout).lastIndexOf(`\n${marker}`);
+  let out: string;
+  let rc: string;
   if (at >= 0) {
-    const rc = Number(out.slice(at + 1 + marker.length).trim());
-    const stderr = rc === 0 ? "" : await pull(name, `${f}.err`).catch(() => String(r.stderr));
-    void execa("lxc", ["exec", name, "--", "rm", "-f", `${f}.out`, `${f}.err`, `${f}.rc`], { reject: false, stdin: "ignore" });
-    if (rc !== 0) throw new Error(`lxc ${args.join(" ")}: exit ${rc}: ${stderr}`);
-    return out.slice(0, at).replace(/\n$/, "");
+    out = String(r.stdout).slice(0, at);
+    rc = String(r.stdout).slice(at + 1 + marker.length);
+  } else {
+    // No trailer: either the exec never ran (its error says why) or its output was lost on the way.
+    const kept = await pull(name, `${f}.rc`).catch(() => undefined);
+    if (kept === undefined) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
+    [out, rc] = [await pull(name, `${f}.out`), kept];
   }
-  // No trailer: either the exec never ran (its error says why) or its output was lost on the way.
-  const rc = await pull(name, `${f}.rc`).catch(() => undefined);
-  if (rc === undefined) throw new Error(`lxc ${args.join(" ")}: ${r.stderr}`);
-  if (Number(rc.trim()) !== 0) throw new Error(`lxc ${args.join(" ")}: exit ${rc.trim()}: ${await pull(name, `${f}.err`)}`);
-  return (await pull(name, `${f}.out`)).replace(/\n$/, "");
+  if (rc.trim() !== "0") throw new Error(`lxc ${args.join(" ")}: exit ${rc.trim()}: ${await pull(name, `${f}.err`).catch(() => String(r.stderr))}`);
+  return out.replace(/\n$/, "");
 }
 
 async function pull(name: string, path: string): Promise<string> {
