@@ -17,6 +17,8 @@ export const ArtifactSchema = z.object({
    * a regular file; its name is relative to the archive's root, with no empty, `.` or `..` segment.
    */
   path: z.string().refine(safeMemberPath, "path must be relative to the archive's root, with no empty, \".\" or \"..\" segment").optional(),
+  /** PEM of the CA that signs an https `url`'s server (a mirror's). @default the system's trusted CAs */
+  caPem: z.string().includes("BEGIN CERTIFICATE", { message: "caPem must be a PEM certificate" }).optional(),
 }).strict();
 
 export type Artifact = z.infer<typeof ArtifactSchema>;

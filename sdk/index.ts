@@ -25,3 +25,4 @@ export * as lxd from "./lxd/index.js";
 export * as pki from "./pki/index.js";
 export * as etcd from "./etcd/index.js";
 export * as host from "./host/index.js";
+export * as kubernetes from "./kubernetes/index.js";

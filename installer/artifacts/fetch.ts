@@ -5,17 +5,14 @@
  * checked archive on every use (never cached on its own), and only when it is
  * a regular file whose name stays inside the archive.
  */
-import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Artifact } from "../../sdk/artifact.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { FetchError, getBytes } from "./http.js";
 import { sha256Hex as sha256 } from "../util/hash.js";
 import { REGULAR, TarError, memberPath, memberProblem, readTar } from "../util/tar.js";
 
@@ -58,18 +55,12 @@ async function download(a: Artifact, dir: string, log?: (m: string) => void): Pr
     return bytes;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${randomBytes(4).toString("hex")}.part`;
-  try {
-    log?.(`downloading ${a.name} ${a.version} from ${a.url}`);
-    const res = await fetch(a.url, { redirect: "follow", signal: AbortSignal.timeout(600_000) });
-    if (!res.ok || !res.body) throw new ArtifactError(`${label(a)}: HTTP ${res.status} ${res.statusText}`);
-    await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(tmp, { mode: 0o644 }));
-    const bytes = check(await readFile(tmp));
-    await rename(tmp, file);
-    return bytes;
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  log?.(`downloading ${a.name} ${a.version} from ${a.url}`);
+  const bytes = check(await getBytes(a.url, { timeoutMs: 600_000, ...(a.caPem ? { caPem: a.caPem } : {}) }).catch((e: Error) => {
+    throw new ArtifactError(`${label(a)}: ${e instanceof FetchError ? e.message.replace(`${a.url}: `, "") : e.message}; nothing was uploaded`);
+  }));
+  await writeFileAtomic(file, bytes, 0o644);
+  return bytes;
 }
 
 // The member named by `a.path`, read from the archive's checked bytes; links, devices and escaping names are refused.

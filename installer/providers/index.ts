@@ -11,6 +11,7 @@ import type { LxdConnector } from "./lxd/deps.js";
 import { pkiProviders } from "./pki/index.js";
 import { hostProviders } from "./host/index.js";
 import { etcdProviders } from "./etcd/index.js";
+import { kubernetesProviders } from "./kubernetes/index.js";
 import { sshTransport } from "../transport/index.js";
 
 /** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */
@@ -25,5 +26,6 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     ...pkiProviders(),
     ...hostProviders(connect),
     ...etcdProviders(connect),
+    ...kubernetesProviders(),
   };
 }
