@@ -85,6 +85,7 @@ if lxd_running; then
 elif [[ -n $purge ]]; then
   log "lxd is not running: pool $LAB_POOL and image $LAB_IMAGE, if still there, stay (run up.sh, then down.sh --purge)"
 fi
+stop_mirror
 stop_sshd
 stop_lxd
 stop_lxcfs

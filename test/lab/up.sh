@@ -12,31 +12,6 @@ LXD_POOLS_DIR=/var/lib/lxd/storage-pools
 DIR_POOL_LAYOUT=(buckets containers containers-snapshots custom custom-snapshots images virtual-machines virtual-machines-snapshots)
 POOL_REMOUNTED=""
 
-# Missing packages only. No service may start from a maintainer script (a system sshd on :22,
-# etcd, lxd): the lab starts its own daemons. nftables comes before lxd ever starts, since
-# LXD picks its firewall driver at start.
-install_packages() {
-  local missing=() p policy=/usr/sbin/policy-rc.d
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  log "installing packages: ${missing[*]}"
-  if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\n# drydock lab: no service starts during apt-get install\nexit 101\n' >"$policy"
-    chmod 0755 "$policy"
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  if ! { apt-get -o DPkg::Lock::Timeout=300 update &&
-    apt-get -o DPkg::Lock::Timeout=300 install -y "${missing[@]}"; } >"$RUN_DIR/apt.log" 2>&1; then
-    tail -20 "$RUN_DIR/apt.log" >&2
-    die "apt-get failed (log: $RUN_DIR/apt.log)"
-  fi
-  if ss -Hltn 'sport = :22' | grep -q .; then
-    log "warning: something listens on port 22 (a system sshd?); the lab does not use it"
-  fi
-}
-
 # Raise only: never lower a limit someone else raised further.
 raise_sysctl() {
   local key=$1 want=$2
@@ -336,7 +311,9 @@ EOF
 }
 
 mkdir -p "$RUN_DIR"
-install_packages
+install_packages "${PACKAGES[@]}"
+set_kubelet_sysctls
+start_mirror
 tune_sysctl
 mount_pool_tmpfs
 start_lxcfs

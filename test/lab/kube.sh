@@ -1,0 +1,35 @@
+#!/bin/bash
+# `npm run lab:kube`: build the upstream Kubernetes release from its pinned Go modules (cached by
+# version and recipe), lay it out as a mirror of the upstream download sites, serve it on
+# https://127.0.0.1:2443 with the lab's mirror CA, and write test/lab/kube.env. Run as root, after
+# up.sh. KUBE_VERSION=vX.Y.Z builds another release (its wrapper module must exist: see
+# kube/gen-kube-module.mjs). See test/lab/README.md.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+started=$(date +%s%N)
+
+# cgo for runc (libseccomp, static), pause.c (static glibc), BusyBox for agnhost's shell,
+# setcap for CoreDNS's bind capability.
+BUILD_PACKAGES=(gcc libc6-dev libseccomp-dev pkg-config busybox-static libcap2-bin ca-certificates openssl curl)
+KUBE_VERSION=${KUBE_VERSION:-v1.37.2}
+export KUBE_VERSION
+
+mkdir -p "$RUN_DIR"
+install_packages "${BUILD_PACKAGES[@]}"
+command -v go >/dev/null || die "go is not installed (the lab builds with the machine's Go: ../shared/STACK.md)"
+node "$LAB_DIR/kube/build.mjs"
+stop_mirror >/dev/null
+start_mirror
+install -m 0644 "$MIRROR_TLS/ca.crt" "$KEYS_DIR/mirror-ca.crt"
+
+tmp=$(mktemp "$KUBE_ENV_FILE.XXXX")
+cat >"$tmp" <<ENV
+LAB_KUBE_VERSION=$KUBE_VERSION
+LAB_KUBE_MIRROR=https://$MIRROR_HOST:$MIRROR_PORT
+LAB_KUBE_MIRROR_CA=$KEYS_DIR/mirror-ca.crt
+LAB_KUBE_MIRROR_DIR=$MIRROR_ROOT
+LAB_KUBE_RELEASE=$MIRROR_ROOT/.lab/$KUBE_VERSION.json
+ENV
+mv "$tmp" "$KUBE_ENV_FILE"
+log "kube: Go caches: modules $(du -sh "$(go env GOMODCACHE)" | cut -f1), build $(du -sh "$(go env GOCACHE)" | cut -f1)"
+log "kube: ready in $((($(date +%s%N) - started) / 1000000))ms: kube.env at $KUBE_ENV_FILE"
