@@ -26,6 +26,6 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     ...pkiProviders(),
     ...hostProviders(connect),
     ...etcdProviders(connect),
-    ...kubernetesProviders(),
+    ...kubernetesProviders(connect),
   };
 }

@@ -27,7 +27,10 @@ export function systemdQuoted(value: string): string {
   return value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/%/g, "%%").replace(/\$/g, "$$$$");
 }
 
-const FILTERS: Readonly<Record<string, (v: string) => string>> = { systemd: systemdQuoted };
+/** A value as a quoted string in JSON, and so in TOML (whose basic strings share JSON's escapes). */
+const quoted = (value: string): string => JSON.stringify(value);
+
+const FILTERS: Readonly<Record<string, (v: string) => string>> = { systemd: systemdQuoted, json: quoted, toml: quoted };
 
 const cache = new Map<string, string>();
 

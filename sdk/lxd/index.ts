@@ -7,3 +7,4 @@ export { Image, IMAGE_TYPE, ImageArgsSchema, type ImageArgs, type ImageInputs } 
 export { Instance, INSTANCE_TYPE, InstanceArgsSchema, type InstanceArgs, type InstanceInputs } from "./instance.js";
 export { DEFAULT_SOCKET, RemoteEndpointSchema, toEndpoint, type RemoteEndpoint, type RemoteLike } from "./endpoint.js";
 export { gatewayCidrProblem } from "../net.js";
+export { kubernetesNodeProfile, KUBERNETES_NODE_CONFIG, KUBERNETES_NODE_DEVICES, KUBERNETES_NODE_MODULES, type KubernetesNodeProfileArgs } from "./kubernetes-node.js";

@@ -81,7 +81,7 @@ export function releaseProvider(): ResourceProvider<ReleaseInputs, ReleaseOutput
 
     // The lock stays as it is: a changed upstream file is refused when it is downloaded, by its pinned sha256.
     async read(id, props) {
-      return { id, outs: props };
+      return { id, props };
     },
 
     async delete() {

@@ -39,7 +39,8 @@ describe("release lock", () => {
 
   it("pins on create; an unchanged release needs no checksum again; a changed file is refused before upload", async () => {
     const i = (await p.check!(undefined, { version: "v1.37.2", mirror: { url: base } })).inputs as ReleaseInputs;
-    const made = await p.create(i, ctx);
+    const created = await p.create(i, ctx);
+    const made = { id: created.id, outs: created.outs! };
     const kubelet = (made.outs.artifacts as Record<string, { sha256: string; url: string }>).kubelet!;
     expect(kubelet.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -47,7 +48,7 @@ describe("release lock", () => {
     renameSync(root, `${root}.away`);
     const again = (await p.check!(made.outs as never, { version: "v1.37.2", mirror: { url: base } })).inputs as ReleaseInputs;
     expect(await p.diff!(made.id, made.outs, again, i)).toEqual({ changes: false });
-    expect((await p.read!(made.id, made.outs, i, ctx))!.outs).toEqual(made.outs);
+    expect((await p.read!(made.id, made.outs, i, ctx))!.props).toEqual(made.outs);
     renameSync(`${root}.away`, root);
 
     // The file changes on the mirror (its checksum file too): the pinned digest refuses it.

@@ -1,0 +1,120 @@
+/**
+ * kubernetes.NodeState: before anything runs on a node, checks that the host has what kubelet
+ * and the pod network call (iptables, mount, …) and that no runtime state drydock did not make is
+ * there; then owns that state. Its delete tears it all down, even with containerd already
+ * stopped: containers killed through runc, their shims ended, every mount under the state dirs
+ * unmounted, the state removed, the pod bridge and the CNI plugins' iptables chains deleted.
+ */
+import { run, shellQuote, type Transport } from "../../transport/types.js";
+import { checkWith, kubernetes, type Connector, type ResourceProvider } from "./deps.js";
+
+type Inputs = kubernetes.NodeStateInputs;
+export interface NodeStateOutputs extends Inputs {
+  readonly madeAt: string;
+}
+
+const MARK = "/var/lib/drydock/node-state";
+/** What kubelet, containerd and the CNI plugins run on the host, and Debian's package for each. */
+const TOOLS: Readonly<Record<string, string>> = { iptables: "iptables", ip: "iproute2", mount: "mount", modprobe: "kmod", sysctl: "procps", bash: "bash" };
+const sudo = { sudo: true, timeoutMs: 180_000 } as const;
+const DIRS = kubernetes.NODE_STATE_DIRS.join(" ");
+
+// Exit 20: a tool is missing (listed on stdout); 21: state drydock did not make is there (listed).
+function preflightScript(node: string): string {
+  return [
+    "missing=''",
+    ...Object.keys(TOOLS).map((t) => `command -v ${t} >/dev/null 2>&1 || missing="$missing ${t}"`),
+    '[ -z "$missing" ] || { echo "$missing"; exit 20; }',
+    `[ -f ${MARK} ] && [ "$(cat ${MARK})" = ${shellQuote(node)} ] && { echo ours; exit 0; }`,
+    "foreign=''",
+    `for d in /var/lib/containerd /var/lib/kubelet/pods /var/lib/cni; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && foreign="$foreign $d"; done`,
+    '[ -S /run/containerd/containerd.sock ] && foreign="$foreign /run/containerd/containerd.sock"',
+    '[ -z "$foreign" ] || { echo "$foreign"; exit 21; }',
+    `mkdir -p /var/lib/drydock && printf '%s' ${shellQuote(node)} > ${MARK}.tmp && mv ${MARK}.tmp ${MARK}`,
+  ].join("\n");
+}
+
+/** The teardown, as one script: each step tolerates what an earlier failure or run left. */
+export function teardownScript(bridge: string): string {
+  return [
+    "set -u",
+    "systemctl stop kubelet 2>/dev/null || true",
+    // Pods removed through the CRI while containerd still answers: the CNI plugins release their addresses and rules.
+    "if [ -S /run/containerd/containerd.sock ] && command -v crictl >/dev/null 2>&1; then",
+    "  for p in $(crictl --timeout 20s pods -q 2>/dev/null); do crictl --timeout 30s stopp \"$p\" >/dev/null 2>&1; crictl --timeout 30s rmp -f \"$p\" >/dev/null 2>&1; done",
+    "fi",
+    "systemctl stop containerd 2>/dev/null || true",
+    // Containers a stopped containerd left running (its unit keeps them across restarts), then their shims.
+    "R=/run/containerd/runc/k8s.io",
+    "if [ -x /usr/local/sbin/runc ] && [ -d $R ]; then",
+    "  for c in $(/usr/local/sbin/runc --root $R list -q 2>/dev/null); do /usr/local/sbin/runc --root $R kill -a \"$c\" KILL 2>/dev/null; /usr/local/sbin/runc --root $R delete -f \"$c\" 2>/dev/null; done",
+    "fi",
+    "for p in /proc/[0-9]*; do [ \"$(readlink \"$p/exe\" 2>/dev/null)\" = /usr/local/bin/containerd-shim-runc-v2 ] && kill -KILL \"${p#/proc/}\" 2>/dev/null; done",
+    // Mounts under the state dirs and the pods' network namespaces, deepest first.
+    "for i in 1 2 3; do",
+    "  m=$(awk '{print $5}' /proc/self/mountinfo | grep -E '^(/run/containerd|/var/lib/containerd|/var/lib/kubelet|/run/netns/cni-)' | sort -r)",
+    "  [ -z \"$m\" ] && break",
+    "  for x in $m; do umount \"$x\" 2>/dev/null || umount -l \"$x\" 2>/dev/null; done",
+    "done",
+    `rm -rf ${DIRS} /run/netns/cni-* ${MARK}`,
+    `ip link delete ${shellQuote(bridge)} 2>/dev/null || true`,
+    // The bridge (ipMasq) and portmap plugins' chains: the rules that jump to them, then the chains.
+    "for t in nat filter; do",
+    "  iptables -t $t -S 2>/dev/null | grep -E '^-A .* -j CNI-' | sed 's/^-A/-D/' | while read -r r; do eval iptables -t $t $r 2>/dev/null; done",
+    "  for c in $(iptables -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^CNI-/ {print $2}'); do iptables -t $t -F \"$c\" 2>/dev/null; done",
+    "  for c in $(iptables -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^CNI-/ {print $2}'); do iptables -t $t -X \"$c\" 2>/dev/null; done",
+    "done",
+    // What is left says the teardown failed.
+    "left=''",
+    `for d in ${DIRS}; do [ -e "$d" ] && left="$left $d"; done`,
+    "awk '{print $5}' /proc/self/mountinfo | grep -qE '^(/run/containerd|/var/lib/containerd|/var/lib/kubelet)' && left=\"$left (mounts)\"",
+    '[ -z "$left" ] || { echo "left behind:$left" >&2; exit 1; }',
+  ].join("\n");
+}
+
+async function preflight(t: Transport, i: Inputs): Promise<void> {
+  const r = await t.exec(preflightScript(i.node), sudo);
+  const listed = r.stdout.trim().split(/\s+/).filter(Boolean);
+  if (r.code === 20) throw new Error(`node ${i.node} (${t.name}): missing ${listed.map((x) => `${x} (Debian package ${TOOLS[x]})`).join(", ")}; install them first`);
+  if (r.code === 21) throw new Error(`node ${i.node} (${t.name}): container runtime state drydock did not make is already there: ${listed.join(", ")}; drydock will not take it over (remove it, or use a fresh host)`);
+  if (r.code !== 0) throw new Error(`node ${i.node} (${t.name}): preflight failed (exit ${r.code}): ${r.stderr.trim()}`);
+}
+
+export function nodeStateProvider(connect: Connector): ResourceProvider<Inputs, NodeStateOutputs> {
+  return {
+    secretOutputs: [],
+
+    async check(_olds, news) {
+      return checkWith(kubernetes.NodeStateArgsSchema, news);
+    },
+
+    async diff(_id, _olds, news, old) {
+      // The kubelet settings live in files; here they are only checked.
+      const replace = news.node !== old.node || news.bridge !== old.bridge;
+      return { changes: JSON.stringify(news) !== JSON.stringify(old), ...(replace ? { replaces: ["node"], deleteBeforeReplace: true, note: "a node's name or bridge changes only with a new node" } : {}) };
+    },
+
+    async create(i, ctx) {
+      const t = connect(i.connection, (m) => ctx.log(`${i.node}: ${m}`));
+      await preflight(t, i);
+      return { id: i.node, outs: { ...i, madeAt: new Date().toISOString() } };
+    },
+
+    async update(_id, olds, news) {
+      return { outs: { ...olds, ...news } };
+    },
+
+    async read(id, props, _inputs, ctx) {
+      const t = connect(props.connection, (m) => ctx.log(`${props.node}: ${m}`));
+      const r = await run(t, `if [ -f ${MARK} ]; then cat ${MARK}; else echo '<none>'; fi`, { ...sudo, what: "reading the node's state mark" });
+      // Gone only on positive evidence: the host answered, and its mark is not there.
+      return r.stdout.trim() === props.node ? { id, props } : undefined;
+    },
+
+    async delete(_id, props, ctx) {
+      const t = connect(props.connection, (m) => ctx.log(`${props.node}: ${m}`));
+      ctx.log(`${props.node}: stopping pods and containerd, unmounting and removing the runtime's state`);
+      await run(t, teardownScript(props.bridge), { ...sudo, what: `tearing down node ${props.node}'s runtime state`, display: "node teardown script" });
+    },
+  };
+}
