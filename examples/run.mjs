@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 // The host lab's settings (written by `npm run lab:up`): the runner hands them to an example's
 // stack-config.mjs, so the example itself needs nothing but the public API.
-import { labStackConfig } from "../test/lab/env.mjs";
+import { kubeStackConfig, labStackConfig } from "../test/lab/env.mjs";
 
 const name = process.argv[2] ?? "local-files";
 const stack = process.argv[3] ?? "dev";
@@ -41,7 +41,7 @@ if (!stacks.some((s) => s.name === stack)) {
   // The example's stack-config.mjs says what to set; values go on standard input, never on a command line.
   // labConfig reads the lab only when called, so an example that needs no lab runs without one.
   const { stackConfig } = await import(pathToFileURL(join(dir, "stack-config.mjs")).href);
-  for (const { key, value, secret } of await stackConfig({ randomBytes, labConfig: labStackConfig })) {
+  for (const { key, value, secret } of await stackConfig({ randomBytes, labConfig: labStackConfig, kubeConfig: kubeStackConfig })) {
     drydock(["config", "set", key, ...(secret ? ["--secret"] : []), "--stack", stack, ...auth], { input: String(value) });
   }
 }

@@ -4,6 +4,7 @@
  * cache, checked against their .sha256) to read the manifest digest inside. Any failure names the
  * artifact and the URL, and happens before anything is uploaded anywhere.
  */
+import { setMaxListeners } from "node:events";
 import type { Artifact } from "../../sdk/artifact.js";
 import type { ArtifactName, ImageArchive } from "../../sdk/kubernetes/release.js";
 import { fetchArtifact } from "../artifacts/fetch.js";
@@ -31,6 +32,7 @@ export interface Resolved {
 const fileName = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop()!);
 
 export async function resolveRelease(r: ResolveInput, log: (m: string) => void = () => {}, signal?: AbortSignal): Promise<Resolved> {
+  if (signal) setMaxListeners(0, signal); // one listener per checksum file and image, all at once
   const ca = r.mirror?.caPem ? { caPem: r.mirror.caPem } : {};
   const sums = new Map<string, Promise<string>>();
   const checksumText = (url: string, what: string): Promise<string> => {

@@ -30,6 +30,10 @@ const BINARIES: Readonly<Record<string, string>> = {
 const CONTAINERD_READS = ["/usr/local/bin/containerd", "/etc/containerd/config.toml"];
 const KUBELET_READS = ["/usr/local/bin/kubelet", "/var/lib/kubelet/config.yaml"];
 export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
+const KUBELET_HEALTHY = [
+  "bash -c 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf \"GET /healthz HTTP/1.0\\r\\n\\r\\n\" >&3 && tail -n1 <&3 | grep -qx ok'",
+  't=$(systemctl show -p ActiveEnterTimestamp --value kubelet) && [ -n "$t" ] && [ $(( $(date +%s) - $(date -d "$t" +%s) )) -ge 2 ]',
+].join(" && ");
 
 export interface NodeArgs {
   /** An lxd.Instance, an ssh.Host or a connection. */
@@ -46,7 +50,9 @@ export interface NodeArgs {
   readonly kubelet?: Input<Record<string, unknown>>;
   /**
    * Settings for a node inside a system container (LXD): kubelet does not manage the host's
-   * disk (no image GC or eviction by disk use, no local-storage accounting). @default false
+   * disk (no image GC or eviction by disk use, no local-storage accounting), and containerd
+   * gives no pod a lower oom_score_adj than its own (a container may lack CAP_SYS_RESOURCE).
+   * @default false
    */
   readonly inContainer?: boolean;
   /** Images from the release to preload. @default ["pause"] (and every other image, when listed) */
@@ -132,7 +138,7 @@ export class Node extends ComponentResource {
     const configs = new Files(`${name}-config`, {
       connection,
       files: [
-        { path: "/etc/containerd/config.toml", template: { name: "kubernetes/containerd.toml", values: { sandboxImage: pause, systemdCgroup } } },
+        { path: "/etc/containerd/config.toml", template: { name: "kubernetes/containerd.toml", values: { sandboxImage: pause, systemdCgroup, restrictOomScoreAdj: String(args.inContainer ?? false) } } },
         { path: "/etc/cni/net.d/10-drydock-pods.conflist", template: { name: "kubernetes/bridge.conflist", values: { podCidr: args.podCidr, bridge: "cni0" } } },
         { path: "/etc/crictl.yaml", template: { name: "kubernetes/crictl.yaml" } },
         { path: "/etc/sysctl.d/90-kubernetes-node.conf", template: { name: "kubernetes/sysctl.conf" } },
@@ -155,22 +161,8 @@ export class Node extends ComponentResource {
         return { name: img.name, archive: img.archive, digest: img.digest };
       })),
     }, { parent, dependsOn: [this.containerd] });
-    const kubeletArgs = (args.kubeletArgs ?? ["--v=2"]).map((a) => {
-      if (!/^--[a-z0-9-]+(=[\w@%+=:,./-]*)?$/.test(a)) throw new Error(`node ${n}: kubeletArgs: ${JSON.stringify(a)} must be --flag or --flag=value (letters, digits and @%+=:,./- only)`);
-      return a;
-    });
-    this.kubeletService = new Service(`${name}-kubelet`, {
-      connection, name: "kubelet", unit: { name: "kubernetes/kubelet.service", values: { args: kubeletArgs.join(" ") } },
-      restartOn: [reads(KUBELET_READS)],
-    }, { parent, dependsOn: [this.images] });
-    this.kubeletHealthy = new HealthGate(`${name}-kubelet-healthy`, {
-      description: `kubelet on ${n} healthy`,
-      check: { kind: "command", connection, command: "bash -c 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf \"GET /healthz HTTP/1.0\\r\\n\\r\\n\" >&3 && tail -n1 <&3 | grep -qx ok'" },
-      timeout, interval: 0.25, journal: { connection, unit: "kubelet" },
-      triggers: [this.kubeletService.invocationId, this.containerd.invocationId],
-    }, { parent, dependsOn: [this.kubeletService] });
-
-    if (args.staticPods !== undefined) {
+    // Static pods are on disk before kubelet starts, so it runs them at once (it polls a missing directory only every 20 s).
+    const staticPods = args.staticPods === undefined ? undefined : (() => {
       const pods = output(args.staticPods).apply((p) => Object.entries(p as Record<string, Record<string, unknown>>).sort(([a], [b]) => a.localeCompare(b)));
       const staticFiles = new Files(`${name}-static-pods`, {
         connection,
@@ -178,7 +170,27 @@ export class Node extends ComponentResource {
           if (!/^[a-z0-9][a-z0-9._-]*$/.test(file)) throw new Error(`node ${n}: staticPods: ${JSON.stringify(file)} must be a file name (lowercase letters, digits, . _ -)`);
           return { path: `${STATIC_POD_DIR}/${file}.yaml`, content: stringify(pod, { sortMapEntries: true }), mode: "0600" };
         })),
-      }, { parent, dependsOn: [this.kubeletHealthy] });
+      }, { parent, dependsOn: [this.images] });
+      return { pods, staticFiles };
+    })();
+    const kubeletArgs = (args.kubeletArgs ?? ["--v=2"]).map((a) => {
+      if (!/^--[a-z0-9-]+(=[\w@%+=:,./-]*)?$/.test(a)) throw new Error(`node ${n}: kubeletArgs: ${JSON.stringify(a)} must be --flag or --flag=value (letters, digits and @%+=:,./- only)`);
+      return a;
+    });
+    this.kubeletService = new Service(`${name}-kubelet`, {
+      connection, name: "kubelet", unit: { name: "kubernetes/kubelet.service", values: { args: kubeletArgs.join(" ") } },
+      restartOn: [reads(KUBELET_READS)],
+    }, { parent, dependsOn: [this.images, ...(staticPods ? [staticPods.staticFiles] : [])] });
+    this.kubeletHealthy = new HealthGate(`${name}-kubelet-healthy`, {
+      description: `kubelet on ${n} healthy`,
+      // healthz answers "ok", and kubelet has stayed up for 2 s (it serves healthz before its container manager can still fail).
+      check: { kind: "command", connection, command: KUBELET_HEALTHY },
+      timeout, interval: 0.25, journal: { connection, unit: "kubelet" },
+      triggers: [this.kubeletService.invocationId, this.containerd.invocationId],
+    }, { parent, dependsOn: [this.kubeletService] });
+
+    if (staticPods) {
+      const { pods, staticFiles } = staticPods;
       new HealthGate(`${name}-static-pods-running`, {
         description: pods.apply((ps) => `static pods on ${n} running: ${ps.map(([, p]) => podName(p)).join(", ")}`),
         check: {
@@ -188,7 +200,7 @@ export class Node extends ComponentResource {
         },
         timeout, interval: 0.5, journal: { connection, unit: "kubelet" },
         triggers: [staticFiles.digest, this.kubeletService.invocationId],
-      }, { parent, dependsOn: [staticFiles] });
+      }, { parent, dependsOn: [this.kubeletHealthy] });
     }
     this.registerOutputs({ nodeName: n });
   }

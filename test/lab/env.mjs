@@ -32,3 +32,27 @@ export function labStackConfig() {
     ],
   };
 }
+
+export const KUBE_ENV = join(import.meta.dirname, "kube.env");
+
+/** test/lab/kube.env (written by `npm run lab:kube`) with the release's description, or undefined without one. */
+export function readKubeEnv() {
+  if (!existsSync(KUBE_ENV)) return undefined;
+  const env = Object.fromEntries(readFileSync(KUBE_ENV, "utf8").split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return { ...env, release: JSON.parse(readFileSync(env.LAB_KUBE_RELEASE, "utf8")), caPem: readFileSync(env.LAB_KUBE_MIRROR_CA, "utf8") };
+}
+
+/** The lab's release mirror as stack config: its URL, its CA and the Kubernetes version built. */
+export function kubeStackConfig() {
+  const kube = readKubeEnv();
+  if (!kube) throw new Error(`no ${KUBE_ENV}: build the lab's Kubernetes release first (npm run lab:kube)`);
+  return {
+    kube,
+    entries: [
+      { key: "kubernetesVersion", value: kube.LAB_KUBE_VERSION },
+      { key: "mirrorUrl", value: kube.LAB_KUBE_MIRROR },
+      { key: "mirrorCa", value: kube.caPem },
+    ],
+  };
+}

@@ -25,6 +25,11 @@ function preflightScript(node: string): string {
     "missing=''",
     ...Object.keys(TOOLS).map((t) => `command -v ${t} >/dev/null 2>&1 || missing="$missing ${t}"`),
     '[ -z "$missing" ] || { echo "$missing"; exit 20; }',
+    // cgroup v1: kubelet needs each of these controllers mounted.
+    'if [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ]; then',
+    '  for c in cpu cpuacct cpuset memory pids; do mountpoint -q "/sys/fs/cgroup/$c" || missing="$missing $c"; done',
+    '  [ -z "$missing" ] || { echo "$missing"; exit 22; }',
+    "fi",
     `[ -f ${MARK} ] && [ "$(cat ${MARK})" = ${shellQuote(node)} ] && { echo ours; exit 0; }`,
     "foreign=''",
     `for d in /var/lib/containerd /var/lib/kubelet/pods /var/lib/cni; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && foreign="$foreign $d"; done`,
@@ -76,6 +81,7 @@ async function preflight(t: Transport, i: Inputs): Promise<void> {
   const r = await t.exec(preflightScript(i.node), sudo);
   const listed = r.stdout.trim().split(/\s+/).filter(Boolean);
   if (r.code === 20) throw new Error(`node ${i.node} (${t.name}): missing ${listed.map((x) => `${x} (Debian package ${TOOLS[x]})`).join(", ")}; install them first`);
+  if (r.code === 22) throw new Error(`node ${i.node} (${t.name}): cgroup v1 controllers not mounted under /sys/fs/cgroup: ${listed.join(", ")}; kubelet refuses to start without them (mount them, or see docs/steps/06-node.md)`);
   if (r.code === 21) throw new Error(`node ${i.node} (${t.name}): container runtime state drydock did not make is already there: ${listed.join(", ")}; drydock will not take it over (remove it, or use a fresh host)`);
   if (r.code !== 0) throw new Error(`node ${i.node} (${t.name}): preflight failed (exit ${r.code}): ${r.stderr.trim()}`);
 }

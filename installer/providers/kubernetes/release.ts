@@ -14,17 +14,16 @@ export interface ReleaseInputs {
   readonly version: string;
   readonly arch: string;
   readonly versions: Record<string, string>;
-  readonly images: Record<string, string>;
+  /** Image role → tag (the program's `images`, defaults filled in). */
+  readonly imageTags: Record<string, string>;
   readonly mirror?: { readonly url: string; readonly caPem?: string };
   /** The URLs of the files it brings, for the plan. */
   readonly files: string[];
 }
 
-export interface ReleaseOutputs extends Omit<ReleaseInputs, "images"> {
+export interface ReleaseOutputs extends ReleaseInputs {
   readonly artifacts: Record<string, unknown>;
   readonly images: Record<string, kubernetes.ImageArchive>;
-  /** The image tags asked for (inputs' `images`). */
-  readonly imageTags: Record<string, string>;
 }
 
 function fill(a: Args): ReleaseInputs {
@@ -41,15 +40,15 @@ function fill(a: Args): ReleaseInputs {
   }
   const files = catalog(versions, a.arch, a.mirror?.url).map((f) => f.url);
   if (a.mirror) for (const [k, t] of Object.entries(images)) files.push(imageUrl(a.mirror.url, IMAGE_NAMES[k as keyof typeof IMAGE_NAMES](t), a.arch).url);
-  return { version: a.version, arch: a.arch, versions, images, ...(a.mirror ? { mirror: a.mirror } : {}), files };
+  return { version: a.version, arch: a.arch, versions, imageTags: images, ...(a.mirror ? { mirror: a.mirror } : {}), files };
 }
 
 const same = (a: ReleaseInputs, b: ReleaseInputs): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export function releaseProvider(): ResourceProvider<ReleaseInputs, ReleaseOutputs> {
   async function resolve(i: ReleaseInputs, log: (m: string) => void, signal?: AbortSignal): Promise<ReleaseOutputs> {
-    const r = await resolveRelease({ versions: i.versions as never, arch: i.arch, images: i.images, ...(i.mirror ? { mirror: i.mirror } : {}) }, log, signal);
-    return { ...i, artifacts: r.artifacts, images: r.images, imageTags: i.images };
+    const r = await resolveRelease({ versions: i.versions as never, arch: i.arch, images: i.imageTags, ...(i.mirror ? { mirror: i.mirror } : {}) }, log, signal);
+    return { ...i, artifacts: r.artifacts, images: r.images };
   }
   return {
     secretOutputs: [],

@@ -26,3 +26,6 @@ echo debian >"$root/etc/hostname"
 ln -sf /dev/null "$root/etc/systemd/system/systemd-binfmt.service"
 
 chroot "$root" systemctl enable systemd-networkd.service
+# This lab's kernel keeps cpu and cpuacct apart: see rootfs/usr/local/sbin/drydock-lab-cgroup-v1.
+chmod 0755 "$root/usr/local/sbin/drydock-lab-cgroup-v1"
+chroot "$root" systemctl enable drydock-lab-cgroup-v1.service
