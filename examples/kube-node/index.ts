@@ -3,6 +3,8 @@
  * node profile, each with containerd, runc, a CNI bridge on its own pod subnet and kubelet in
  * standalone mode, all from one pinned release (from the lab's mirror here). Each node runs a
  * static agnhost pod that answers HTTP on its pod IP. See docs/steps/06-node.md.
+ * Set `nodes` for more than one node (in parallel), and `kubernetes: false` to remove the node
+ * parts while keeping the instances.
  */
 import { Config, all, kubernetes, lxd, ssh } from "drydock";
 
@@ -25,10 +27,12 @@ const profile = lxd.kubernetesNodeProfile("kubernetes-node", {
   remote, name: `${prefix}-kubernetes-node`, ...(modules !== undefined ? { kernelModules: modules.split(",").filter(Boolean) } : {}),
 });
 
-const release = new kubernetes.Release("release", {
+// Set `kubernetes` to false to take the nodes' parts off the instances again (the instances stay).
+const withKubernetes = config.getBoolean("kubernetes") ?? true;
+const release = withKubernetes ? new kubernetes.Release("release", {
   version: config.get("kubernetesVersion") ?? "v1.37.2",
   mirror: { url: config.require("mirrorUrl"), caPem: config.require("mirrorCa") },
-});
+}) : undefined;
 
 const nodes = Array.from({ length: count }, (_, k) => {
   const name = `${prefix}-node-${k + 1}`;
@@ -39,6 +43,7 @@ const nodes = Array.from({ length: count }, (_, k) => {
     limits: { cpu: 2, memory: "2GiB" },
     authorizedKeys: [config.require("authorizedKey")],
   });
+  if (!release) return { instance };
   const node = new kubernetes.Node(name, {
     host: instance, release, inContainer: true,
     podCidr: `10.244.${k + 1}.0/24`,
@@ -59,5 +64,5 @@ const nodes = Array.from({ length: count }, (_, k) => {
   return { instance, node };
 });
 
-export const kubernetesVersion = release.version;
+export const kubernetesVersion = release?.version;
 export const nodeAddresses = all(nodes.map((n) => n.instance.address));

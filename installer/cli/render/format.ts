@@ -31,6 +31,19 @@ export function value(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The lines of one property diff: an added object too long for one line is shown key by key
+ * (a release's files, a map of settings), so what a create brings stays readable.
+ */
+export function diffLines(d: PropertyDiff): string[] {
+  if (d.kind === "add" && isRecord(d.new) && JSON.stringify(d.new).length > 120) {
+    return Object.keys(d.new).sort().flatMap((k) => diffLines({ path: `${d.path}.${k}`, kind: "add", new: (d.new as Record<string, unknown>)[k] }));
+  }
+  return [diffLine(d)];
+}
+
 export function diffLine(d: PropertyDiff): string {
   if (d.kind === "add") return `+ ${d.path}: ${value(d.new)}`;
   if (d.kind === "delete") return `- ${d.path}: ${value(d.old)}`;

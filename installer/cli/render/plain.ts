@@ -1,7 +1,7 @@
 /** Plain lines for previews and runs without a terminal (and the plan before a prompt). */
 import { urnName } from "../../../sdk/internal.js";
 import type { EngineEvent } from "../../engine/events.js";
-import { GLYPH, diffLine, duration, ing, past, summaryLine, value } from "./format.js";
+import { GLYPH, diffLines, duration, ing, past, summaryLine, value } from "./format.js";
 
 export interface Reporter {
   event(e: EngineEvent): void;
@@ -35,12 +35,12 @@ export class PlainReporter implements Reporter {
         if (e.phase === "plan") {
           const props = !this.o.showDiffs && e.diffs?.length ? `  [${[...new Set(e.diffs.map((d) => d.path.split(".")[0]))].join(", ")}]` : "";
           w(`${head}  ${e.op}${props}${note}${e.error ? `\n     ✖ ${e.error}` : ""}`);
-          if (this.o.showDiffs) for (const d of e.diffs ?? []) w(`      ${diffLine(d)}`);
+          if (this.o.showDiffs) for (const d of e.diffs ?? []) for (const l of diffLines(d)) w(`      ${l}`);
         } else if (e.phase === "start") {
           w(`${head}  ${ing(e.op)}...`);
         } else if (e.phase === "done") {
           w(`${head}  ${past(e.op)}${e.durationMs !== undefined ? ` (${duration(e.durationMs)})` : ""}${note}`);
-          if (this.o.showDiffs) for (const d of e.diffs ?? []) w(`      ${diffLine(d)}`);
+          if (this.o.showDiffs) for (const d of e.diffs ?? []) for (const l of diffLines(d)) w(`      ${l}`);
         } else {
           w(` ✖ ${e.resourceType}  ${e.name}  ${e.error ?? "failed"}`);
         }

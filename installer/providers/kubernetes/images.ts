@@ -40,7 +40,7 @@ async function importAll(i: Inputs, ctx: ProviderContext, connect: Connector): P
     try {
       await run(t, `${CTR} images import --platform linux/${img.archive.url.includes("linux-arm64") ? "arm64" : "amd64"} ${shellQuote(file)}`, { sudo: true, timeoutMs: i.timeout * 1000, what: `importing ${img.name}` });
     } finally {
-      await t.exec(`rm -f ${shellQuote(file)}`, { sudo: true, timeoutMs: 30_000 });
+      await t.exec(`rm -f ${shellQuote(file)}; rmdir ${INBOX} 2>/dev/null; true`, { sudo: true, timeoutMs: 30_000 });
     }
   }
   const now = await listed(t, i.images.map((x) => x.name));

@@ -49,6 +49,8 @@ export function teardownScript(bridge: string): string {
     "  for p in $(crictl --timeout 20s pods -q 2>/dev/null); do crictl --timeout 30s stopp \"$p\" >/dev/null 2>&1; crictl --timeout 30s rmp -f \"$p\" >/dev/null 2>&1; done",
     "fi",
     "systemctl stop containerd 2>/dev/null || true",
+    // The pods' cgroups (kubelet's systemd driver makes them transient slices).
+    "systemctl stop kubepods.slice 2>/dev/null || true",
     // Containers a stopped containerd left running (its unit keeps them across restarts), then their shims.
     "R=/run/containerd/runc/k8s.io",
     "if [ -x /usr/local/sbin/runc ] && [ -d $R ]; then",
@@ -61,14 +63,16 @@ export function teardownScript(bridge: string): string {
     "  [ -z \"$m\" ] && break",
     "  for x in $m; do umount \"$x\" 2>/dev/null || umount -l \"$x\" 2>/dev/null; done",
     "done",
-    `rm -rf ${DIRS} /run/netns/cni-* ${MARK}`,
+    `rm -rf ${DIRS} /run/netns/cni-* /run/nri/nri.sock ${MARK}`,
+    "rmdir /run/netns /run/nri /var/lib/drydock/images 2>/dev/null || true",
     `ip link delete ${shellQuote(bridge)} 2>/dev/null || true`,
-    // The bridge (ipMasq) and portmap plugins' chains: the rules that jump to them, then the chains.
-    "for t in nat filter; do",
-    "  iptables -t $t -S 2>/dev/null | grep -E '^-A .* -j CNI-' | sed 's/^-A/-D/' | while read -r r; do eval iptables -t $t $r 2>/dev/null; done",
-    "  for c in $(iptables -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^CNI-/ {print $2}'); do iptables -t $t -F \"$c\" 2>/dev/null; done",
-    "  for c in $(iptables -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^CNI-/ {print $2}'); do iptables -t $t -X \"$c\" 2>/dev/null; done",
-    "done",
+    // The chains of the CNI plugins (bridge's ipMasq, portmap) and of kubelet (KUBE-FIREWALL, its canaries):
+    // the rules that jump to them, then the chains.
+    "for ipt in iptables ip6tables; do command -v $ipt >/dev/null 2>&1 || continue; for t in nat filter mangle; do",
+    "  $ipt -t $t -S 2>/dev/null | grep -E '^-A .* -j (CNI|KUBE)-' | sed 's/^-A/-D/' | while read -r r; do eval $ipt -t $t $r 2>/dev/null; done",
+    "  for c in $($ipt -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^(CNI|KUBE)-/ {print $2}'); do $ipt -t $t -F \"$c\" 2>/dev/null; done",
+    "  for c in $($ipt -t $t -S 2>/dev/null | awk '$1 == \"-N\" && $2 ~ /^(CNI|KUBE)-/ {print $2}'); do $ipt -t $t -X \"$c\" 2>/dev/null; done",
+    "done; done",
     // What is left says the teardown failed.
     "left=''",
     `for d in ${DIRS}; do [ -e "$d" ] && left="$left $d"; done`,

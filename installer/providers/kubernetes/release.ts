@@ -17,8 +17,8 @@ export interface ReleaseInputs {
   /** Image role → tag (the program's `images`, defaults filled in). */
   readonly imageTags: Record<string, string>;
   readonly mirror?: { readonly url: string; readonly caPem?: string };
-  /** The URLs of the files it brings, for the plan. */
-  readonly files: string[];
+  /** The URL of each file it brings, by role (kubelet, etcd, image-pause, …), for the plan. */
+  readonly files: Record<string, string>;
 }
 
 export interface ReleaseOutputs extends ReleaseInputs {
@@ -38,8 +38,9 @@ function fill(a: Args): ReleaseInputs {
     for (const k of ["pause", "agnhost"]) { const t = want[k] ?? good?.[k]; if (t) images[k] = t; }
     images.coredns = versions.coredns;
   }
-  const files = catalog(versions, a.arch, a.mirror?.url).map((f) => f.url);
-  if (a.mirror) for (const [k, t] of Object.entries(images)) files.push(imageUrl(a.mirror.url, IMAGE_NAMES[k as keyof typeof IMAGE_NAMES](t), a.arch).url);
+  const files: Record<string, string> = {};
+  for (const f of catalog(versions, a.arch, a.mirror?.url)) for (const role of Object.keys(f.provides)) files[role] = f.url;
+  if (a.mirror) for (const [k, t] of Object.entries(images)) files[`image-${k}`] = imageUrl(a.mirror.url, IMAGE_NAMES[k as keyof typeof IMAGE_NAMES](t), a.arch).url;
   return { version: a.version, arch: a.arch, versions, imageTags: images, ...(a.mirror ? { mirror: a.mirror } : {}), files };
 }
 
