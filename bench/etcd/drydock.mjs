@@ -1,16 +1,16 @@
-// The etcd benchmark's drydock side: a temp copy of examples/etcd-cluster with a stack of its
-// own, and the real CLI run as a child process, its --json events stamped as they arrive.
+// The benchmarks' drydock side: a temp copy of an example (etcd-cluster unless told) with a stack
+// of its own, and the real CLI run as a child process, its --json events stamped as they arrive.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { labStackConfig } from "../../test/lab/env.mjs";
+import { kubeStackConfig, labStackConfig } from "../../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "drydock.js");
-const EXAMPLE = join(ROOT, "examples", "etcd-cluster");
+const exampleDir = (name) => join(ROOT, "examples", name);
 export const STACK = "bench";
 
 /** A failed CLI run: the command, its exit code and everything it printed. */
@@ -24,17 +24,17 @@ export class CliError extends Error {
   }
 }
 
-/** The example program (drydock.yaml, index.ts, nothing else) in a fresh temp folder. */
-export function copyExample() {
-  const dir = mkdtempSync(join(tmpdir(), "ddbe-etcd-"));
-  for (const f of ["drydock.yaml", "index.ts"]) copyFileSync(join(EXAMPLE, f), join(dir, f));
+/** The example program (drydock.yaml, index.ts, nothing else) in a fresh temp folder named `<tmpPrefix>…`. */
+export function copyExample(example = "etcd-cluster", tmpPrefix = "ddbe-etcd-") {
+  const dir = mkdtempSync(join(tmpdir(), tmpPrefix));
+  for (const f of ["drydock.yaml", "index.ts"]) copyFileSync(join(exampleDir(example), f), join(dir, f));
   return dir;
 }
 
-/** The stack config `node examples/run.mjs etcd-cluster` would set, from the example's own stack-config.mjs. */
-export async function exampleConfig() {
-  const { stackConfig } = await import(pathToFileURL(join(EXAMPLE, "stack-config.mjs")).href);
-  return stackConfig({ labConfig: labStackConfig });
+/** The stack config `node examples/run.mjs <example>` would set, from the example's own stack-config.mjs. */
+export async function exampleConfig(example = "etcd-cluster") {
+  const { stackConfig } = await import(pathToFileURL(join(exampleDir(example), "stack-config.mjs")).href);
+  return stackConfig({ labConfig: labStackConfig, kubeConfig: kubeStackConfig });
 }
 
 /**

@@ -71,7 +71,7 @@ export function checkConfig(kind: string, version: string, config: Record<string
         continue;
       }
       const bad = shapeProblem(t, v);
-      if (bad) { problems.push({ path: at, message: `${bad} (got ${JSON.stringify(v)})` }); continue; }
+      if (bad) { problems.push({ path: at, message: bad }); continue; }
       if (v && typeof v === "object") {
         if (Array.isArray(v)) {
           v.forEach((item, i) => { if (item && typeof item === "object" && !Array.isArray(item) && Object.keys(fields).some((p) => p.startsWith(`${path}[].`))) visit(item as Record<string, unknown>, `${path}[].`, `${at}[${i}].`); });

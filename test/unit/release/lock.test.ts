@@ -22,9 +22,10 @@ describe("release lock", () => {
     const r = await p.check!(undefined, { version: "v1.37.2", mirror: { url: base } });
     const i = r.inputs as ReleaseInputs;
     expect(i.versions).toEqual({ kubernetes: "v1.37.2", etcd: "v3.6.17", containerd: "v2.4.2", runc: "v1.5.3", cni: "v1.10.0", crictl: "v1.37.0", coredns: "v1.14.6" });
-    expect(i.images).toEqual({ pause: "3.10.2", agnhost: "2.66.1", coredns: "v1.14.6" });
-    expect(i.files).toContain(`${base}/dl.k8s.io/v1.37.2/bin/linux/amd64/kubelet`);
-    expect(i.files).toContain(`${base}/images/registry.k8s.io/pause/3.10.2/linux-amd64.tar`);
+    expect(i.imageTags).toEqual({ pause: "3.10.2", agnhost: "2.66.1", coredns: "v1.14.6" });
+    expect(i.files.kubelet).toBe(`${base}/dl.k8s.io/v1.37.2/bin/linux/amd64/kubelet`);
+    expect(i.files.etcdctl).toBe(`${base}/github.com/etcd-io/etcd/releases/download/v3.6.17/etcd-v3.6.17-linux-amd64.tar.gz`);
+    expect(i.files["image-pause"]).toBe(`${base}/images/registry.k8s.io/pause/3.10.2/linux-amd64.tar`);
   });
 
   it("refuses bad input naming the field and value", async () => {
