@@ -19,14 +19,14 @@
 // Prints each round, then a table of medians against the limits. Exits 0 either way, 1 when a
 // step failed (its exact output is printed), 2 when a prerequisite is missing.
 // BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbe-* in LXD).
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { applyStart, cli, CliError, configSet, copyExample, exampleConfig, STACK, stepSeconds } from "./etcd/drydock.mjs";
 import { hostEtcdctl, KEYS } from "./etcd/etcdctl.mjs";
+import { lxc, median, quitter, secs } from "./lab.mjs";
 import { readLabEnv } from "../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -38,21 +38,8 @@ const LIMITS = { fig1: 5, fig2: 15, noop: 1.5 };
 /** The parts an etcd.Cluster is made of, for the breakdown of where its time goes. */
 const PARTS = { files: "drydock:host:Files", member: "drydock:etcd:Member", service: "drydock:host:Service", voter: "drydock:etcd:Voter", gate: "drydock:host:HealthGate" };
 const INSTANCE = "drydock:lxd:Instance";
-const run = promisify(execFile);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const s = (x) => (x === undefined ? "   ?  " : `${x.toFixed(2).padStart(5)} s`);
-
-function quit(message, code) {
-  console.error(`etcd bench: ${message}`);
-  process.exit(code);
-}
-
-/** lxc with stdin closed. */
-async function lxc(...args) {
-  const p = run("lxc", args, { maxBuffer: 1 << 24 });
-  p.child.stdin.end();
-  return (await p).stdout;
-}
+const s = secs;
+const quit = quitter("etcd");
 
 /** Removes this benchmark's LXD objects (ddbe-* instances, the ddbe-br0 bridge); returns what it removed. */
 async function sweep() {

@@ -14,13 +14,12 @@
 // find them cached (as every run after a user's first would). Exits 0 either way, 1 when a
 // step failed (its output is printed), 2 when a prerequisite is missing.
 // BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbn-* in LXD).
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { applyStart, cli, configSet, copyExample, exampleConfig, STACK } from "./etcd/drydock.mjs";
+import { lxc, median, quitter, secs } from "./lab.mjs";
 import { readKubeEnv, readLabEnv } from "../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -30,20 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LIMITS = { 1: 10, 3: 15 };
 /** The parts of a kubernetes.Node, by the suffix of their resource name, in the order they run. */
 const PARTS = ["binaries", "config", "state", "containerd", "images", "static-pods", "kubelet", "kubelet-healthy", "static-pods-running"];
-const run = promisify(execFile);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const s = (x) => (x === undefined ? "   ?  " : `${x.toFixed(2).padStart(5)} s`);
-
-function quit(message, code) {
-  console.error(`node bench: ${message}`);
-  process.exit(code);
-}
-
-async function lxc(...args) {
-  const p = run("lxc", args, { maxBuffer: 1 << 24 });
-  p.child.stdin.end();
-  return (await p).stdout;
-}
+const s = secs;
+const quit = quitter("node");
 
 async function sweep() {
   const names = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));

@@ -41,7 +41,9 @@ const DURATION = /^-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
 
 // Whether `v` has the shape of Go type `t` in YAML/JSON (structs and unlisted types: any object).
 function shapeProblem(t: string, v: unknown): string | undefined {
-  if (v === null) return undefined;
+  if (v === null || t === "RawExtension") return undefined;
+  if (t === "[]uint8" || t === "Time") return typeof v === "string" ? undefined : "must be a string";
+  if (t === "TimeOrMetaDuration") return (typeof v === "string" && DURATION.test(v)) || Number.isInteger(v) ? undefined : 'must be a duration such as "5s", or nanoseconds';
   if (t.startsWith("[]")) return Array.isArray(v) ? undefined : `must be a list (${t})`;
   if (t.startsWith("map[")) return typeof v === "object" && !Array.isArray(v) ? undefined : `must be a map (${t})`;
   if (t === "bool") return typeof v === "boolean" ? undefined : "must be true or false";
@@ -49,7 +51,7 @@ function shapeProblem(t: string, v: unknown): string | undefined {
   if (/^float(32|64)$/.test(t)) return typeof v === "number" ? undefined : `must be a number (${t})`;
   if (t === "string") return typeof v === "string" ? undefined : "must be a string";
   if (t === "Duration") return typeof v === "string" && DURATION.test(v) ? undefined : 'must be a duration such as "10s" or "2m30s"';
-  if (t === "Quantity" || t === "IntOrString") return typeof v === "string" || typeof v === "number" ? undefined : `must be a string or number (${t})`;
+  if (t === "Quantity" || t === "QuantityValue" || t === "IntOrString") return typeof v === "string" || typeof v === "number" ? undefined : `must be a string or number (${t})`;
   return typeof v === "object" && !Array.isArray(v) ? undefined : `must be an object (${t})`;
 }
 

@@ -18,6 +18,7 @@ import { Service } from "../host/service.js";
 import { HealthGate } from "../host/gate.js";
 import { Images, NodeState } from "./parts.js";
 import type { ImageArchive, Release } from "./release.js";
+import type { KubeletConfiguration } from "./fields/v1.37.js";
 
 export const NODE_TYPE = "drydock:kubernetes:Node";
 
@@ -47,7 +48,7 @@ export interface NodeArgs {
    * KubeletConfiguration fields over drydock's defaults (checked against the release's config
    * API in the plan: an unknown field is refused naming the closest one).
    */
-  readonly kubelet?: Input<Record<string, unknown>>;
+  readonly kubelet?: Input<KubeletConfiguration>;
   /**
    * Settings for a node inside a system container (LXD): kubelet does not manage the host's
    * disk (no image GC or eviction by disk use, no local-storage accounting), and containerd
@@ -195,7 +196,7 @@ export class Node extends ComponentResource {
         description: pods.apply((ps) => `static pods on ${n} running: ${ps.map(([, p]) => podName(p)).join(", ")}`),
         check: {
           kind: "command", connection,
-          // kubelet names a static pod's mirror "<name>-<node name>"; every container of it running.
+          // kubelet names a static pod "<name>-<node name>": it is Ready and a container of it is running.
           command: pods.apply((ps) => ps.map(([, p]) => `id=$(crictl pods --state ready --name '^${podName(p)}-${n}$' -q | head -n1) && [ -n "$id" ] && crictl ps --pod "$id" --state running -q | grep -q .`).join(" && ")),
         },
         timeout, interval: 0.5, journal: { connection, unit: "kubelet" },

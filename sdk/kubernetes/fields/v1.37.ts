@@ -413,3 +413,506 @@ export const FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> 
     "profiles[].schedulerName": "string"
   }
 };
+
+/** KubeletConfiguration of Kubernetes v1.37 (every field optional; unset means the API's default). */
+export type KubeletConfiguration = {
+  readonly address?: string;
+  readonly allowedUnsafeSysctls?: readonly (string)[];
+  readonly apiVersion?: string;
+  readonly authentication?: {
+    readonly anonymous?: {
+      readonly enabled?: boolean;
+    };
+    readonly webhook?: {
+      readonly cacheTTL?: string;
+      readonly enabled?: boolean;
+    };
+    readonly x509?: {
+      readonly clientCAFile?: string;
+    };
+  };
+  readonly authorization?: {
+    readonly mode?: string;
+    readonly webhook?: {
+      readonly cacheAuthorizedTTL?: string;
+      readonly cacheUnauthorizedTTL?: string;
+    };
+  };
+  readonly cgroupDriver?: string;
+  readonly cgroupRoot?: string;
+  readonly cgroupsPerQOS?: boolean;
+  readonly clusterDNS?: readonly (string)[];
+  readonly clusterDomain?: string;
+  readonly configMapAndSecretChangeDetectionStrategy?: string;
+  readonly containerLogMaxFiles?: number;
+  readonly containerLogMaxSize?: string;
+  readonly containerLogMaxWorkers?: number;
+  readonly containerLogMonitorInterval?: string;
+  readonly containerRuntimeEndpoint?: string;
+  readonly contentType?: string;
+  readonly cpuCFSQuota?: boolean;
+  readonly cpuCFSQuotaPeriod?: string;
+  readonly cpuManagerPolicy?: string;
+  readonly cpuManagerPolicyOptions?: Readonly<Record<string, string>>;
+  readonly cpuManagerReconcilePeriod?: string;
+  readonly crashLoopBackOff?: {
+    readonly maxContainerRestartPeriod?: string;
+  };
+  readonly defaultPodSysctls?: Readonly<Record<string, string>>;
+  readonly enableContentionProfiling?: boolean;
+  readonly enableControllerAttachDetach?: boolean;
+  readonly enableDebugFlagsHandler?: boolean;
+  readonly enableDebuggingHandlers?: boolean;
+  readonly enableProfilingHandler?: boolean;
+  readonly enableServer?: boolean;
+  readonly enableSystemLogHandler?: boolean;
+  readonly enableSystemLogQuery?: boolean;
+  readonly enforceNodeAllocatable?: readonly (string)[];
+  readonly eventBurst?: number;
+  readonly eventRecordQPS?: number;
+  readonly evictionHard?: Readonly<Record<string, string>>;
+  readonly evictionMaxPodGracePeriod?: number;
+  readonly evictionMinimumReclaim?: Readonly<Record<string, string>>;
+  readonly evictionPressureTransitionPeriod?: string;
+  readonly evictionSoft?: Readonly<Record<string, string>>;
+  readonly evictionSoftGracePeriod?: Readonly<Record<string, string>>;
+  readonly failCgroupV1?: boolean;
+  readonly failSwapOn?: boolean;
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+  readonly fileCheckFrequency?: string;
+  readonly hairpinMode?: string;
+  readonly healthzBindAddress?: string;
+  readonly healthzPort?: number;
+  readonly httpCheckFrequency?: string;
+  readonly imageGCHighThresholdPercent?: number;
+  readonly imageGCLowThresholdPercent?: number;
+  readonly imageMaximumGCAge?: string;
+  readonly imageMinimumGCAge?: string;
+  readonly imagePullCredentialsVerificationPolicy?: string;
+  readonly imageServiceEndpoint?: string;
+  readonly iptablesDropBit?: number;
+  readonly iptablesMasqueradeBit?: number;
+  readonly kernelMemcgNotification?: boolean;
+  readonly kind?: string;
+  readonly kubeAPIBurst?: number;
+  readonly kubeAPIQPS?: number;
+  readonly kubeReserved?: Readonly<Record<string, string>>;
+  readonly kubeReservedCgroup?: string;
+  readonly kubeletCgroups?: string;
+  readonly localStorageCapacityIsolation?: boolean;
+  readonly logging?: {
+    readonly flushFrequency?: string | number;
+    readonly format?: string;
+    readonly options?: {
+      readonly json?: {
+        readonly infoBufferSize?: string | number;
+        readonly splitStream?: boolean;
+      };
+      readonly text?: {
+        readonly infoBufferSize?: string | number;
+        readonly splitStream?: boolean;
+      };
+    };
+    readonly verbosity?: number;
+    readonly vmodule?: readonly ({
+      readonly filePattern?: string;
+      readonly verbosity?: number;
+    })[];
+  };
+  readonly makeIPTablesUtilChains?: boolean;
+  readonly maxOpenFiles?: number;
+  readonly maxParallelImagePulls?: number;
+  readonly maxPods?: number;
+  readonly memoryManagerPolicy?: string;
+  readonly memoryReservationPolicy?: string;
+  readonly memorySwap?: {
+    readonly swapBehavior?: string;
+  };
+  readonly memoryThrottlingFactor?: number;
+  readonly mergeDefaultEvictionSettings?: boolean;
+  readonly nodeLeaseDurationSeconds?: number;
+  readonly nodeStatusMaxImages?: number;
+  readonly nodeStatusReportFrequency?: string;
+  readonly nodeStatusUpdateFrequency?: string;
+  readonly oomScoreAdj?: number;
+  readonly podCIDR?: string;
+  readonly podLogsDir?: string;
+  readonly podPidsLimit?: number;
+  readonly podsPerCore?: number;
+  readonly port?: number;
+  readonly preloadedImagesVerificationAllowlist?: readonly (string)[];
+  readonly protectKernelDefaults?: boolean;
+  readonly providerID?: string;
+  readonly qosReserved?: Readonly<Record<string, string>>;
+  readonly readOnlyPort?: number;
+  readonly registerNode?: boolean;
+  readonly registerWithTaints?: readonly ({
+    readonly effect?: string;
+    readonly key?: string;
+    readonly timeAdded?: string;
+    readonly value?: string;
+  })[];
+  readonly registryBurst?: number;
+  readonly registryPullQPS?: number;
+  readonly reservedMemory?: readonly ({
+    readonly limits?: Readonly<Record<string, string | number>>;
+    readonly numaNode?: number;
+  })[];
+  readonly reservedSystemCPUs?: string;
+  readonly resolvConf?: string;
+  readonly rotateCertificates?: boolean;
+  readonly runOnce?: boolean;
+  readonly runtimeRequestTimeout?: string;
+  readonly seccompDefault?: boolean;
+  readonly serializeImagePulls?: boolean;
+  readonly serverTLSBootstrap?: boolean;
+  readonly showHiddenMetricsForVersion?: string;
+  readonly shutdownGracePeriod?: string;
+  readonly shutdownGracePeriodByPodPriority?: readonly ({
+    readonly priority?: number;
+    readonly shutdownGracePeriodSeconds?: number;
+  })[];
+  readonly shutdownGracePeriodCriticalPods?: string;
+  readonly singleProcessOOMKill?: boolean;
+  readonly staticPodPath?: string;
+  readonly staticPodURL?: string;
+  readonly staticPodURLHeader?: Readonly<Record<string, readonly (string)[]>>;
+  readonly streamingConnectionIdleTimeout?: string;
+  readonly syncFrequency?: string;
+  readonly systemCgroups?: string;
+  readonly systemReserved?: Readonly<Record<string, string>>;
+  readonly systemReservedCgroup?: string;
+  readonly tlsCertFile?: string;
+  readonly tlsCipherSuites?: readonly (string)[];
+  readonly tlsCurvePreferences?: readonly (number)[];
+  readonly tlsMinVersion?: string;
+  readonly tlsPrivateKeyFile?: string;
+  readonly topologyManagerPolicy?: string;
+  readonly topologyManagerPolicyOptions?: Readonly<Record<string, string>>;
+  readonly topologyManagerScope?: string;
+  readonly tracing?: {
+    readonly endpoint?: string;
+    readonly samplingRatePerMillion?: number;
+  };
+  readonly userNamespaces?: {
+    readonly idsPerPod?: number;
+  };
+  readonly volumePluginDir?: string;
+  readonly volumeStatsAggPeriod?: string;
+};
+
+/** KubeProxyConfiguration of Kubernetes v1.37 (every field optional; unset means the API's default). */
+export type KubeProxyConfiguration = {
+  readonly apiVersion?: string;
+  readonly bindAddress?: string;
+  readonly bindAddressHardFail?: boolean;
+  readonly clientConnection?: {
+    readonly acceptContentTypes?: string;
+    readonly burst?: number;
+    readonly contentType?: string;
+    readonly kubeconfig?: string;
+    readonly qps?: number;
+  };
+  readonly clusterCIDR?: string;
+  readonly configSyncPeriod?: string;
+  readonly conntrack?: {
+    readonly maxPerCore?: number;
+    readonly min?: number;
+    readonly tcpBeLiberal?: boolean;
+    readonly tcpCloseWaitTimeout?: string;
+    readonly tcpEstablishedTimeout?: string;
+    readonly udpStreamTimeout?: string;
+    readonly udpTimeout?: string;
+  };
+  readonly detectLocal?: {
+    readonly bridgeInterface?: string;
+    readonly interfaceNamePrefix?: string;
+  };
+  readonly detectLocalMode?: string;
+  readonly enableProfiling?: boolean;
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+  readonly healthzBindAddress?: string;
+  readonly hostnameOverride?: string;
+  readonly iptables?: {
+    readonly localhostNodePorts?: boolean;
+    readonly masqueradeAll?: boolean;
+    readonly masqueradeBit?: number;
+    readonly minSyncPeriod?: string;
+    readonly syncPeriod?: string;
+  };
+  readonly ipvs?: {
+    readonly excludeCIDRs?: readonly (string)[];
+    readonly minSyncPeriod?: string;
+    readonly scheduler?: string;
+    readonly strictARP?: boolean;
+    readonly syncPeriod?: string;
+    readonly tcpFinTimeout?: string;
+    readonly tcpTimeout?: string;
+    readonly udpTimeout?: string;
+  };
+  readonly kind?: string;
+  readonly logging?: {
+    readonly flushFrequency?: string | number;
+    readonly format?: string;
+    readonly options?: {
+      readonly json?: {
+        readonly infoBufferSize?: string | number;
+        readonly splitStream?: boolean;
+      };
+      readonly text?: {
+        readonly infoBufferSize?: string | number;
+        readonly splitStream?: boolean;
+      };
+    };
+    readonly verbosity?: number;
+    readonly vmodule?: readonly ({
+      readonly filePattern?: string;
+      readonly verbosity?: number;
+    })[];
+  };
+  readonly metricsBindAddress?: string;
+  readonly mode?: string;
+  readonly nftables?: {
+    readonly masqueradeAll?: boolean;
+    readonly masqueradeBit?: number;
+    readonly minSyncPeriod?: string;
+    readonly syncPeriod?: string;
+  };
+  readonly nodePortAddresses?: readonly (string)[];
+  readonly oomScoreAdj?: number;
+  readonly portRange?: string;
+  readonly showHiddenMetricsForVersion?: string;
+  readonly windowsRunAsService?: boolean;
+  readonly winkernel?: {
+    readonly enableDSR?: boolean;
+    readonly forwardHealthCheckVip?: boolean;
+    readonly networkName?: string;
+    readonly rootHnsEndpointName?: string;
+    readonly sourceVip?: string;
+  };
+};
+
+/** KubeSchedulerConfiguration of Kubernetes v1.37 (every field optional; unset means the API's default). */
+export type KubeSchedulerConfiguration = {
+  readonly apiVersion?: string;
+  readonly clientConnection?: {
+    readonly acceptContentTypes?: string;
+    readonly burst?: number;
+    readonly contentType?: string;
+    readonly kubeconfig?: string;
+    readonly qps?: number;
+  };
+  readonly delayCacheUntilActive?: boolean;
+  readonly enableContentionProfiling?: boolean;
+  readonly enableProfiling?: boolean;
+  readonly extenders?: readonly ({
+    readonly bindVerb?: string;
+    readonly enableHTTPS?: boolean;
+    readonly filterVerb?: string;
+    readonly httpTimeout?: string;
+    readonly ignorable?: boolean;
+    readonly managedResources?: readonly ({
+      readonly ignoredByScheduler?: boolean;
+      readonly name?: string;
+    })[];
+    readonly nodeCacheCapable?: boolean;
+    readonly preemptVerb?: string;
+    readonly prioritizeVerb?: string;
+    readonly tlsConfig?: {
+      readonly caData?: string;
+      readonly caFile?: string;
+      readonly certData?: string;
+      readonly certFile?: string;
+      readonly insecure?: boolean;
+      readonly keyData?: string;
+      readonly keyFile?: string;
+      readonly serverName?: string;
+    };
+    readonly urlPrefix?: string;
+    readonly weight?: number;
+  })[];
+  readonly kind?: string;
+  readonly leaderElection?: {
+    readonly leaderElect?: boolean;
+    readonly leaseDuration?: string;
+    readonly renewDeadline?: string;
+    readonly resourceLock?: string;
+    readonly resourceName?: string;
+    readonly resourceNamespace?: string;
+    readonly retryPeriod?: string;
+  };
+  readonly parallelism?: number;
+  readonly percentageOfNodesToScore?: number;
+  readonly podInitialBackoffSeconds?: number;
+  readonly podMaxBackoffSeconds?: number;
+  readonly profiles?: readonly ({
+    readonly percentageOfNodesToScore?: number;
+    readonly pluginConfig?: readonly ({
+      readonly args?: unknown;
+      readonly name?: string;
+    })[];
+    readonly plugins?: {
+      readonly bind?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly filter?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly multiPoint?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly permit?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly placementGenerate?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly placementScore?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly podGroupPostFilter?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly postBind?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly postFilter?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly preBind?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly preEnqueue?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly preFilter?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly preScore?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly queueSort?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly reserve?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+      readonly score?: {
+        readonly disabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+        readonly enabled?: readonly ({
+          readonly name?: string;
+          readonly weight?: number;
+        })[];
+      };
+    };
+    readonly schedulerName?: string;
+  })[];
+};

@@ -1,8 +1,9 @@
 /**
  * The lab's release mirror (npm run lab:kube): every binary built from its pinned module reports
  * its real version, every checksum file (in its upstream's format) matches its file, the release
- * resolves from the mirror over HTTPS with the lab's CA, and a file changed on the mirror is
- * refused by the pinned digest before anything could be uploaded.
+ * resolves from the mirror over HTTPS with the lab's CA, the config-API field lists in sdk/ match
+ * the release's Go types, and a file changed on the mirror is refused by the pinned digest before
+ * anything could be uploaded.
  */
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -64,6 +65,12 @@ describeKube("the lab's Kubernetes release mirror", (_lab, kube) => {
     expect(await version("crictl", "--version")).toBe(`crictl version ${v.crictl}`);
     expect(await version("coredns", "-version")).toContain(`CoreDNS-${v.coredns!.slice(1)}`);
   }, 120_000);
+
+  it("the config-API field lists drydock checks kubelet settings against are the release's own Go types", async () => {
+    const r = await execa("node", [join(import.meta.dirname, "../../lab/kube/gen-config-fields.mjs"), kube.LAB_KUBE_VERSION!, "--check"], { reject: false, all: true });
+    expect(r.all).toMatch(/matches v1\.\d+\.\d+$/);
+    expect(r.exitCode).toBe(0);
+  }, 300_000);
 
   it("a file changed on the mirror is refused by the digest pinned from the checksum file, naming it", async () => {
     // A copy of the mirror (hard links: cheap) whose kubelet is replaced; its checksum file is not.

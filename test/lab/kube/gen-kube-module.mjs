@@ -5,7 +5,7 @@
 // Usage: node test/lab/kube/gen-kube-module.mjs v1.37.2   (then: go mod tidy in the module dir,
 // and node test/lab/kube/gen-config-fields.mjs v1.37.2)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,8 +44,6 @@ const out = [
   "",
 ].join("\n");
 const dir = join(dirname(fileURLToPath(import.meta.url)), "modules", `kubernetes-${version}`);
-mkdirSync(join(dir, "configfields"), { recursive: true });
+mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "go.mod"), out);
-// The config-API field lister (see configfields/main.go), built against this very version.
-copyFileSync(join(dirname(fileURLToPath(import.meta.url)), "configfields", "main.go"), join(dir, "configfields", "main.go"));
 console.log(`wrote ${join(dir, "go.mod")}: ${names.length} staging replaces at ${staging}`);

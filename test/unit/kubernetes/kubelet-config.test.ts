@@ -37,6 +37,15 @@ describe("kubelet settings", () => {
     ]);
   });
 
+  it("scalars of the API's own kinds: durations or nanoseconds, quantities, nested lists", () => {
+    const ok = { logging: { flushFrequency: 5_000_000_000, options: { json: { infoBufferSize: "0" } } }, registerWithTaints: [{ key: "k", effect: "NoSchedule" }], shutdownGracePeriod: "30s" };
+    expect(checkConfig("KubeletConfiguration", "v1.37.2", ok)).toEqual([]);
+    expect(checkConfig("KubeletConfiguration", "v1.37.2", { logging: { flushFrequency: "soon" }, registerWithTaints: [{ kee: "k" }] })).toEqual([
+      { path: "logging.flushFrequency", message: 'must be a duration such as "5s", or nanoseconds' },
+      { path: "registerWithTaints[0].kee", message: 'KubeletConfiguration v1.37 has no field "kee" (did you mean "key"?)' },
+    ]);
+  });
+
   it("a Kubernetes minor without a field list is refused rather than unchecked", async () => {
     expect((await check({}, "v1.30.1")).failures).toEqual([{ property: "kubeletConfig", reason: "drydock has no KubeletConfiguration field list for Kubernetes v1.30 (it has v1.37) (got {})" }]);
   });

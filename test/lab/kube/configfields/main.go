@@ -1,8 +1,8 @@
 // Prints the fields of the Kubernetes config APIs compiled into this build, as
 // "path<TAB>type" lines (the layout of ../shared/kube/*.fields.tsv: dotted paths,
 // list items as name[].child, map values as name.*.child, embedded structs inlined).
-// gen-kube-module.mjs copies this file into each Kubernetes wrapper module, so the
-// lists come from the very sources the release's binaries are built from.
+// gen-config-fields.mjs runs it inside a Kubernetes version's wrapper module, so the
+// lists come from the very sources that version's binaries are built from.
 package main
 
 import (
