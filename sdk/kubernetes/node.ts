@@ -29,7 +29,7 @@ const BINARIES: Readonly<Record<string, string>> = {
   "cni-bridge": "/opt/cni/bin/bridge", "cni-host-local": "/opt/cni/bin/host-local", "cni-loopback": "/opt/cni/bin/loopback", "cni-portmap": "/opt/cni/bin/portmap",
 };
 const CONTAINERD_READS = ["/usr/local/bin/containerd", "/etc/containerd/config.toml"];
-const KUBELET_READS = ["/usr/local/bin/kubelet", "/var/lib/kubelet/config.yaml"];
+const KUBELET_READS = ["/usr/local/bin/kubelet", "/etc/kubernetes/kubelet-config.yaml"];
 export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
 const KUBELET_HEALTHY = [
   "bash -c 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf \"GET /healthz HTTP/1.0\\r\\n\\r\\n\" >&3 && tail -n1 <&3 | grep -qx ok'",
@@ -143,7 +143,7 @@ export class Node extends ComponentResource {
         { path: "/etc/cni/net.d/10-drydock-pods.conflist", template: { name: "kubernetes/bridge.conflist", values: { podCidr: args.podCidr, bridge: "cni0" } } },
         { path: "/etc/crictl.yaml", template: { name: "kubernetes/crictl.yaml" } },
         { path: "/etc/sysctl.d/90-kubernetes-node.conf", template: { name: "kubernetes/sysctl.conf" } },
-        { path: "/var/lib/kubelet/config.yaml", content: kubeletConfig.apply((c) => stringify(c, { sortMapEntries: true })) },
+        { path: "/etc/kubernetes/kubelet-config.yaml", content: kubeletConfig.apply((c) => stringify(c, { sortMapEntries: true })) },
       ],
     }, { parent });
     const state = new NodeState(`${name}-state`, {

@@ -23,6 +23,7 @@ export const KUBERNETES_NODE_DEVICES: Readonly<Record<string, Readonly<Record<st
 };
 
 export interface KubernetesNodeProfileArgs {
+  /** The LXD server: an lxd.Remote, or its endpoint. */
   readonly remote: RemoteLike;
   /** The profile's name in LXD. @default the resource name */
   readonly name?: string;

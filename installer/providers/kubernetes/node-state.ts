@@ -64,7 +64,8 @@ export function teardownScript(bridge: string): string {
     "  for x in $m; do umount \"$x\" 2>/dev/null || umount -l \"$x\" 2>/dev/null; done",
     "done",
     `rm -rf ${DIRS} /run/netns/cni-* /run/nri/nri.sock ${MARK}`,
-    "rmdir /run/netns /run/nri /var/lib/drydock/images 2>/dev/null || true",
+    // Empty folders only: kubelet's unit makes the static pod folder, which may hold no drydock file.
+    "rmdir /run/netns /run/nri /var/lib/drydock/images /etc/kubernetes/manifests 2>/dev/null || true",
     `ip link delete ${shellQuote(bridge)} 2>/dev/null || true`,
     // The chains of the CNI plugins (bridge's ipMasq, portmap) and of kubelet (KUBE-FIREWALL, its canaries):
     // the rules that jump to them, then the chains.

@@ -1,7 +1,7 @@
 /**
  * kubernetes.Release: resolves the declared versions to pinned artifacts when it is created or
- * changed, and keeps them in state (the lock). An unchanged release reads nothing again; refresh
- * keeps the lock as it is (nothing of a release lives on a host).
+ * changed, and keeps them in state (the lock). An unchanged release reads nothing again; it has no
+ * read, so refresh keeps the lock as it is (nothing of a release lives on a host).
  */
 import { catalog, IMAGE_NAMES, imageUrl } from "../../release/catalog.js";
 import { resolveRelease } from "../../release/resolve.js";
@@ -79,10 +79,7 @@ export function releaseProvider(): ResourceProvider<ReleaseInputs, ReleaseOutput
       return { outs: await resolve(news, (m) => ctx.log(m), ctx.signal) };
     },
 
-    // The lock stays as it is: a changed upstream file is refused when it is downloaded, by its pinned sha256.
-    async read(id, props) {
-      return { id, props };
-    },
+    // No read: refresh keeps the lock as it is; a changed upstream file is refused when it is downloaded, by its pinned sha256.
 
     async delete() {
       // Nothing on any host.

@@ -102,6 +102,18 @@ describeKube("a Kubernetes node running a static pod (examples/kube-node) on the
     expect(await ask(ip, "/hostname")).toMatch(/agnhost-dd-kn-node-1$/);
   }, 120_000);
 
+  it("an image removed by hand is seen by refresh and imported again, alone (pause is there at its digest: skipped)", async () => {
+    const agnhost = kube.release.images.agnhost!;
+    await sh(`ctr -n k8s.io images rm ${agnhost.name}`);
+    await p.ok("refresh", "--yes");
+    const preview = await p.ok("preview");
+    expect(preview.stdout).toMatch(new RegExp(`dd-kn-node-1-images\\s+update.*\\(imports ${agnhost.name.replace(/[.]/g, "\\.")}\\)`));
+    const up = await p.ok("up", "--yes");
+    expect(up.stdout).toContain(`importing ${agnhost.name} into containerd`);
+    expect(up.stdout).not.toContain("importing registry.k8s.io/pause");
+    expect(await sh(`ctr -n k8s.io images ls -q name==${agnhost.name}`)).toBe(agnhost.name);
+  }, 120_000);
+
   it("removing the node leaves the instance as it was: no files, units, containerd state, mounts, links or rules of drydock's", async () => {
     await setKube(false);
     await p.ok("up", "--yes");

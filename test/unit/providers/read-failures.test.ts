@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { etcd, host, local, lxd, ssh, type AnyProvider, type ProviderContext } from "../../../sdk/index.js";
+import { etcd, host, kubernetes, local, lxd, ssh, type AnyProvider, type ProviderContext } from "../../../sdk/index.js";
 import { builtinProviders } from "../../../installer/providers/index.js";
 import { FAILURES, HOST_KEY, LXD_NOT_FOUND, fakeHosts, lxdSync, type Behaviour, type Failure, type World } from "./fake-host.js";
 
@@ -76,6 +76,17 @@ const CASES: Record<string, Case> = {
   [etcd.BOOTSTRAP_TYPE]: { stateOnly: "which members founded the cluster: state only (the members' files and services are read back)" },
   [etcd.MEMBER_TYPE]: { stateOnly: "its data and membership are checked by the member's health gate; its files and service are read back" },
   [etcd.VOTER_TYPE]: { stateOnly: "a vote in etcd: checked by the member's health gate" },
+  [kubernetes.RELEASE_TYPE]: { stateOnly: "the lock: digests read from checksum files once, kept in state" },
+  [kubernetes.NODE_STATE_TYPE]: {
+    read: read({ connection: conn(), node: "n1", version: "v1.37.2", kubeletConfig: {}, bridge: "cni0" }),
+    answered: "absent",
+  },
+  [kubernetes.IMAGES_TYPE]: {
+    read: read({ connection: conn(), images: [{ name: "registry.k8s.io/pause:3.10.2", archive: artifact, digest: `sha256:${"0".repeat(64)}` }], timeout: 300, present: {} }),
+    // containerd lists no such image: the resource stays, and `present` says what is missing.
+    world: { exec: (_h, cmd) => (cmd.includes("ctr --namespace k8s.io images ls") ? { code: 0, stdout: "REF TYPE DIGEST SIZE PLATFORMS LABELS\n", stderr: "" } : undefined) },
+    answered: "present",
+  },
 };
 
 const tokens = Object.keys(builtinProviders(fakeHosts("answers").connect)).sort();
