@@ -123,7 +123,8 @@ MIRROR_TLS=$ETC_DIR/mirror                 # CA and server key pair (machine-wid
 MIRROR_HOST=127.0.0.1
 MIRROR_PORT=2443
 KUBE_ENV_FILE=$LAB_DIR/kube.env           # what tests read about the release (gitignored)
-mirror_pid() { daemon_pid mirror /usr/bin/node "$LAB_DIR/kube/serve.mjs"; }
+# Found by the machine-wide root it serves: a server another clone of the repo started counts.
+mirror_pid() { daemon_pid mirror /usr/bin/node "$MIRROR_ROOT"; }
 
 # A CA of its own and a server certificate for 127.0.0.1/localhost, made once per machine.
 ensure_mirror_tls() {
@@ -152,8 +153,8 @@ start_mirror() {
     "$MIRROR_TLS/server.crt" "$MIRROR_TLS/server.key" </dev/null >"$RUN_DIR/mirror.log" 2>&1 &
   pid=$!
   echo "$pid" >"$RUN_DIR/mirror.pid"
+  # Ready when it answers a name it does not have with 404, over TLS verified against the CA.
   for ((i = 0; i < 50; i++)); do
-    curl -sf --cacert "$MIRROR_TLS/ca.crt" -o /dev/null -I "https://$MIRROR_HOST:$MIRROR_PORT/nothing" && break
     [[ $(curl -s --cacert "$MIRROR_TLS/ca.crt" -o /dev/null -w '%{http_code}' "https://$MIRROR_HOST:$MIRROR_PORT/nothing") == 404 ]] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

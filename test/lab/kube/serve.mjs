@@ -29,4 +29,9 @@ const server = createServer({ cert: readFileSync(cert), key: readFileSync(key) }
   createReadStream(path).pipe(res);
 });
 server.listen(Number(port), host, () => console.log(`mirror: serving ${base} on https://${host}:${port}`));
-for (const s of ["SIGTERM", "SIGINT"]) process.on(s, () => server.close(() => process.exit(0)));
+for (const s of ["SIGTERM", "SIGINT"]) {
+  process.on(s, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
