@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { goBuild, goVersion, moduleDir } from "./gobuild.mjs";
+import { dropOlderRecipes, goBuild, goVersion, moduleDir } from "./gobuild.mjs";
 import { buildImages } from "./images.mjs";
 import { writeMirror } from "./mirror.mjs";
 import { ARCH, DEFAULT_KUBE_VERSION, KUBE_DIR, builds, imageVersions } from "./recipe.mjs";
@@ -53,6 +53,7 @@ if (existsSync(join(imageDir, "images.json"))) {
   writeFileSync(join(tmp, "images.json"), JSON.stringify(images, null, 2));
   rmSync(imageDir, { recursive: true, force: true });
   renameSync(tmp, imageDir);
+  dropOlderRecipes(imageDir);
   figures.images = { seconds: (Date.now() - t0) / 1000 };
 }
 

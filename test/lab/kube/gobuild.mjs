@@ -3,8 +3,8 @@
 // peak RSS are measured (GNU time) and kept beside it.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { MODULES } from "./recipe.mjs";
 
 const RECIPE_REV = "1"; // bump when the way binaries are built changes
@@ -45,7 +45,16 @@ export function goBuild(b, cacheRoot, log) {
   writeFileSync(join(tmp, "build-stats.json"), JSON.stringify(stats, null, 2));
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
+  dropOlderRecipes(dir);
   return { dir, cached: false, stats };
+}
+
+/** Removes the builds of the same name and version from other recipes (other versions stay, for upgrade tests). */
+export function dropOlderRecipes(dir) {
+  const prefix = basename(dir).replace(/-[0-9a-f]{16}$/, "-");
+  for (const d of readdirSync(dirname(dir))) {
+    if (d.startsWith(prefix) && /^[0-9a-f]{16}$/.test(d.slice(prefix.length)) && join(dirname(dir), d) !== dir) rmSync(join(dirname(dir), d), { recursive: true, force: true });
+  }
 }
 
 /** Where the module cache holds k8s.io/kubernetes's sources (pause.c, agnhost's files, kubeadm's constants). */
