@@ -16,6 +16,8 @@ export KUBE_VERSION
 
 mkdir -p "$RUN_DIR"
 install_packages "${BUILD_PACKAGES[@]}"
+# The machine's Go (../shared/STACK.md) lives in /usr/local/go, which a root shell's PATH may lack.
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
 command -v go >/dev/null || die "go is not installed (the lab builds with the machine's Go: ../shared/STACK.md)"
 node "$LAB_DIR/kube/build.mjs"
 stop_mirror >/dev/null
