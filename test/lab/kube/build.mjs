@@ -58,15 +58,26 @@ if (existsSync(join(imageDir, "images.json"))) {
 }
 
 const mirror = join(CACHE, "mirror");
-const files = writeMirror({ root: mirror, arch: ARCH, versions, bins, images, work: join(CACHE, "work") });
-rmSync(join(CACHE, "work"), { recursive: true, force: true });
+const releaseFile = join(mirror, ".lab", `${kubeVersion}.json`);
+// The mirror is laid out again only when what goes into it changed (archives are gzipped each time).
+const mirrorKey = createHash("sha256").update(JSON.stringify({ bins, imageDir, versions }))
+  .update(readFileSync(join(KUBE_DIR, "mirror.mjs"))).update(readFileSync(join(KUBE_DIR, "oci.mjs"))).digest("hex").slice(0, 16);
+const previous = existsSync(releaseFile) ? JSON.parse(readFileSync(releaseFile, "utf8")) : undefined;
+let files;
+if (previous?.mirrorKey === mirrorKey && previous.files.every((f) => existsSync(join(mirror, f.path)))) {
+  files = previous.files;
+  log(`mirror: up to date (${mirror})`);
+} else {
+  files = writeMirror({ root: mirror, arch: ARCH, versions, bins, images, work: join(CACHE, "work") });
+  rmSync(join(CACHE, "work"), { recursive: true, force: true });
+}
 const release = {
-  kubernetes: kubeVersion, arch: ARCH, go: goVersion(), versions,
+  kubernetes: kubeVersion, arch: ARCH, go: goVersion(), versions, mirrorKey,
   images: Object.fromEntries(Object.entries(images).map(([k, v]) => [k, { name: v.name, digest: v.digest }])),
   files,
 };
 mkdirSync(join(mirror, ".lab"), { recursive: true });
-writeFileSync(join(mirror, ".lab", `${kubeVersion}.json`), `${JSON.stringify(release, null, 2)}\n`);
+writeFileSync(releaseFile, `${JSON.stringify(release, null, 2)}\n`);
 
 // Figures: per binary build time and peak RSS (from the run that built it), and disk use.
 const du = (p) => Number(execFileSync("du", ["-sb", p], { encoding: "utf8" }).split("\t")[0]);
