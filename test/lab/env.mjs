@@ -5,11 +5,16 @@ import { join } from "node:path";
 
 export const LAB_ENV = join(import.meta.dirname, "lab.env");
 
+/** A file's KEY=value lines as an object, or undefined when there is no such file. */
+function readEnvFile(path) {
+  if (!existsSync(path)) return undefined;
+  return Object.fromEntries(readFileSync(path, "utf8").split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
+
 /** The lab's KEY=value lines, or undefined when the lab has not been brought up. */
 export function readLabEnv() {
-  if (!existsSync(LAB_ENV)) return undefined;
-  return Object.fromEntries(readFileSync(LAB_ENV, "utf8").split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return readEnvFile(LAB_ENV);
 }
 
 /**
@@ -37,9 +42,8 @@ export const KUBE_ENV = join(import.meta.dirname, "kube.env");
 
 /** test/lab/kube.env (written by `npm run lab:kube`) with the release's description, or undefined without one. */
 export function readKubeEnv() {
-  if (!existsSync(KUBE_ENV)) return undefined;
-  const env = Object.fromEntries(readFileSync(KUBE_ENV, "utf8").split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const env = readEnvFile(KUBE_ENV);
+  if (!env) return undefined;
   return { ...env, release: JSON.parse(readFileSync(env.LAB_KUBE_RELEASE, "utf8")), caPem: readFileSync(env.LAB_KUBE_MIRROR_CA, "utf8") };
 }
 
