@@ -8,7 +8,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Artifact } from "../../sdk/artifact.js";
 import { writeFileAtomic } from "../util/atomic.js";
@@ -46,14 +45,7 @@ async function download(a: Artifact, dir: string, log?: (m: string) => void): Pr
     if (got !== a.sha256) throw new ArtifactError(`${label(a)}: sha256 mismatch: expected ${a.sha256}, got ${got}; nothing was uploaded`);
     return b;
   };
-  if (a.url.startsWith("file://")) {
-    const src = fileURLToPath(a.url);
-    const bytes = check(await readFile(src).catch((e: NodeJS.ErrnoException) => {
-      throw new ArtifactError(`${label(a)}: cannot read ${src}: ${e.code ?? e.message}`);
-    }));
-    await writeFileAtomic(file, bytes, 0o644);
-    return bytes;
-  }
+  // https:// and file:// alike: getBytes reads both, and names what failed.
   await mkdir(dir, { recursive: true, mode: 0o700 });
   log?.(`downloading ${a.name} ${a.version} from ${a.url}`);
   const bytes = check(await getBytes(a.url, { timeoutMs: 600_000, ...(a.caPem ? { caPem: a.caPem } : {}) }).catch((e: Error) => {
