@@ -3,7 +3,7 @@
  * Kubernetes version, listed from that version's own Go types (fields/<minor>.ts): an unknown
  * field is refused naming the closest valid one, and a value of the wrong shape is refused too.
  */
-import { FIELDS as V1_37 } from "./fields/v1.37.js";
+import { FIELDS as V1_37 } from "./fields/v1.37/index.js";
 
 const BY_MINOR: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>> = { "v1.37": V1_37 };
 

@@ -3,4 +3,4 @@ export * from "./release.js";
 export * from "./parts.js";
 export * from "./node.js";
 export { checkConfig, knownConfigMinors, type ConfigProblem } from "./config-check.js";
-export type { KubeletConfiguration, KubeProxyConfiguration, KubeSchedulerConfiguration } from "./fields/v1.37.js";
+export type { KubeletConfiguration, KubeProxyConfiguration, KubeSchedulerConfiguration } from "./fields/v1.37/index.js";

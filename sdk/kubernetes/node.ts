@@ -18,7 +18,7 @@ import { Service } from "../host/service.js";
 import { HealthGate } from "../host/gate.js";
 import { Images, NodeState } from "./parts.js";
 import type { ImageArchive, Release } from "./release.js";
-import type { KubeletConfiguration } from "./fields/v1.37.js";
+import type { KubeletConfiguration } from "./fields/v1.37/index.js";
 
 export const NODE_TYPE = "drydock:kubernetes:Node";
 
