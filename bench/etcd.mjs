@@ -21,12 +21,12 @@
 // BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbe-* in LXD).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { applyStart, cli, CliError, configSet, copyExample, exampleConfig, STACK, stepSeconds } from "./etcd/drydock.mjs";
 import { hostEtcdctl, KEYS } from "./etcd/etcdctl.mjs";
-import { lxc, median, quitter, secs } from "./lab.mjs";
+import { cleanupAndExit, lxc, median, quitter, secs, sweepLab } from "./lab.mjs";
 import { readLabEnv } from "../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -42,21 +42,8 @@ const s = secs;
 const quit = quitter("etcd");
 
 /** Removes this benchmark's LXD objects (ddbe-* instances, the ddbe-br0 bridge); returns what it removed. */
-async function sweep() {
-  const names = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
-  await Promise.all(names.map((n) => lxc("delete", "--force", n).catch((e) => console.error(`  could not delete ${n}: ${e.stderr ?? e.message}`))));
-  const nets = (await lxc("network", "list", "--format", "csv")).split("\n").map((l) => l.split(",")[0]).filter((n) => n === `${PREFIX}-br0`);
-  for (const n of nets) await lxc("network", "delete", n).catch((e) => console.error(`  could not delete network ${n}: ${e.stderr ?? e.message}`));
-  return [...names, ...nets];
-}
 
-if (process.argv.includes("--cleanup")) {
-  const gone = await sweep();
-  const stale = readdirSync(tmpdir()).filter((f) => f.startsWith(`${PREFIX}-etcd-`)).map((f) => join(tmpdir(), f));
-  for (const f of stale) rmSync(f, { recursive: true, force: true });
-  console.log(`etcd bench: removed ${gone.join(", ") || "no LXD objects"} and ${stale.length} temp folders`);
-  process.exit(0);
-}
+if (process.argv.includes("--cleanup")) await cleanupAndExit("etcd", PREFIX, `${PREFIX}-etcd-`);
 
 // Prerequisites, each with what to do about it.
 if (!(ROUNDS >= 1)) quit("BENCH_ROUNDS must be ≥ 1", 2);
@@ -187,7 +174,7 @@ try {
   const cleanup = [];
   await dd(["destroy", "--yes", "--stack", STACK]).catch((e) => cleanup.push(`drydock destroy failed:\n${e.message}`));
   await dd(["stack", "rm", "--force", STACK]).catch((e) => cleanup.push(`drydock stack rm failed:\n${e.message}`));
-  const left = await sweep();
+  const left = await sweepLab(PREFIX);
   if (left.length) cleanup.push(`removed by lxc after drydock: ${left.join(", ")}`);
   rmSync(dir, { recursive: true, force: true });
   if (cleanup.length) console.error(`cleanup:\n  ${cleanup.join("\n  ")}`);

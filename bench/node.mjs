@@ -15,11 +15,11 @@
 // step failed (its output is printed), 2 when a prerequisite is missing.
 // BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbn-* in LXD).
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { applyStart, cli, configSet, copyExample, exampleConfig, STACK } from "./etcd/drydock.mjs";
-import { lxc, median, quitter, secs } from "./lab.mjs";
+import { cleanupAndExit, lxc, median, quitter, secs, sweepLab } from "./lab.mjs";
 import { readKubeEnv, readLabEnv } from "../test/lab/env.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -32,23 +32,8 @@ const PARTS = ["binaries", "config", "state", "containerd", "images", "static-po
 const s = secs;
 const quit = quitter("node");
 
-async function sweep() {
-  const names = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
-  await Promise.all(names.map((n) => lxc("delete", "--force", n).catch((e) => console.error(`  could not delete ${n}: ${e.stderr ?? e.message}`))));
-  for (const kind of ["network", "profile"]) {
-    const left = (await lxc(kind, "list", "--format", "csv")).split("\n").map((l) => l.split(",")[0]).filter((n) => n?.startsWith(`${PREFIX}-`));
-    for (const n of left) await lxc(kind, "delete", n).catch((e) => console.error(`  could not delete ${kind} ${n}: ${e.stderr ?? e.message}`));
-  }
-  return names;
-}
 
-if (process.argv.includes("--cleanup")) {
-  const gone = await sweep();
-  const stale = readdirSync(tmpdir()).filter((f) => f.startsWith(`${PREFIX}-node-`)).map((f) => join(tmpdir(), f));
-  for (const f of stale) rmSync(f, { recursive: true, force: true });
-  console.log(`node bench: removed ${gone.join(", ") || "no instances"} and ${stale.length} temp folders`);
-  process.exit(0);
-}
+if (process.argv.includes("--cleanup")) await cleanupAndExit("node", PREFIX, `${PREFIX}-node-`);
 
 if (!(ROUNDS >= 1)) quit("BENCH_ROUNDS must be ≥ 1", 2);
 const lab = readLabEnv();
@@ -128,7 +113,7 @@ try {
   failed = e;
 } finally {
   await dd(["destroy", "--yes", "--stack", STACK]).catch((e) => console.error(`destroy failed: ${e.message}`));
-  await sweep();
+  await sweepLab(PREFIX);
   rmSync(dir, { recursive: true, force: true });
   rmSync(cache, { recursive: true, force: true });
 }
