@@ -38,7 +38,8 @@ async function importAll(i: Inputs, ctx: ProviderContext, connect: Connector): P
     ctx.log(`importing ${img.name} into containerd (${(bytes.length / 2 ** 20).toFixed(1)} MiB)`);
     await t.upload(bytes, file, { mode: "0600", owner: "root:root", sudo: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     try {
-      await run(t, `${CTR} images import --platform linux/${img.archive.url.includes("linux-arm64") ? "arm64" : "amd64"} ${shellQuote(file)}`, { sudo: true, timeoutMs: i.timeout * 1000, what: `importing ${img.name}` });
+      // ctr imports (and unpacks) for the node's own platform, the one the release was resolved for.
+      await run(t, `${CTR} images import ${shellQuote(file)}`, { sudo: true, timeoutMs: i.timeout * 1000, what: `importing ${img.name}` });
     } finally {
       await t.exec(`rm -f ${shellQuote(file)}; rmdir ${INBOX} 2>/dev/null; true`, { sudo: true, timeoutMs: 30_000 });
     }

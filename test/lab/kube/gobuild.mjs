@@ -9,7 +9,9 @@ import { MODULES } from "./recipe.mjs";
 
 const RECIPE_REV = "1"; // bump when the way binaries are built changes
 
-export const goVersion = () => execFileSync("go", ["env", "GOVERSION"], { encoding: "utf8" }).trim();
+let version;
+/** The Go that builds everything (asked once per run). */
+export const goVersion = () => (version ??= execFileSync("go", ["env", "GOVERSION"], { encoding: "utf8" }).trim());
 
 export function recipeHash(b) {
   const h = createHash("sha256").update(RECIPE_REV).update(goVersion()).update(JSON.stringify(b));
