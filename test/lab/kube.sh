@@ -33,5 +33,4 @@ LAB_KUBE_MIRROR_DIR=$MIRROR_ROOT
 LAB_KUBE_RELEASE=$MIRROR_ROOT/.lab/$KUBE_VERSION.json
 ENV
 mv "$tmp" "$KUBE_ENV_FILE"
-log "kube: Go caches: modules $(du -sh "$(go env GOMODCACHE)" | cut -f1), build $(du -sh "$(go env GOCACHE)" | cut -f1)"
 log "kube: ready in $((($(date +%s%N) - started) / 1000000))ms: kube.env at $KUBE_ENV_FILE"

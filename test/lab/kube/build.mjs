@@ -94,4 +94,9 @@ for (const [name, r] of Object.entries(figures)) {
 }
 const mirrorBytes = files.reduce((n, f) => n + statSync(join(mirror, f.path)).size, 0);
 log(`release ${kubeVersion}: ${files.length} files, ${mib(mirrorBytes)} on the mirror; cache ${mib(du(CACHE))}`);
+// The Go caches' size is worth its `du` (seconds over 9 GiB) only when something was built into them.
+if (Object.values(figures).some((r) => r.cached === false)) {
+  const goDir = (v) => execFileSync("go", ["env", v], { encoding: "utf8" }).trim();
+  log(`Go caches: modules ${mib(du(goDir("GOMODCACHE")))}, builds ${mib(du(goDir("GOCACHE")))}`);
+}
 log(`go builds ${buildSeconds.toFixed(0)}s in all (when built), peak RSS of one build ${peak} MiB; this run ${((Date.now() - started) / 1000).toFixed(1)}s`);

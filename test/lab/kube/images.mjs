@@ -62,7 +62,8 @@ export function buildImages({ kubeSrc, kubeBin, corednsBin, versions, work, outD
   chmodSync(join(agn, "agnhost"), 0o755);
   symlinkSync("agnhost", join(agn, "agnhost-2"));
   for (const f of ["localhost.crt", "localhost.key"]) copyFileSync(join(kubeSrc, "test/images/agnhost/porter", f), join(agn, f));
-  etcFiles(agn, [["root", 0, "/root"], ["user-defined-in-image", 1000, "/home/user"], ["nobody", 65534, "/"]]);
+  mkdirSync(join(agn, "etc"));
+  // The users and group upstream's agnhost image adds, which e2e tests look for.
   writeFileSync(join(agn, "etc/group"), "root:x:0:\nuser-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\nnobody:x:65534:\n");
   writeFileSync(join(agn, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser-defined-in-image:x:1000:1000::/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
   out.agnhost = { name: names.agnhost, file: join(outDir, "agnhost.tar") };
