@@ -87,7 +87,7 @@ export async function resolveRelease(r: ResolveInput, log: (m: string) => void =
 }
 
 /** The digest of the manifest an OCI image archive's index.json names `name` by. */
-export function manifestDigest(archive: Buffer, name: string, what: string): string {
+function manifestDigest(archive: Buffer, name: string, what: string): string {
   const index = readTar(archive).find((m) => m.name.replace(/^\.\//, "") === "index.json");
   if (!index) throw new ReleaseError(`${what}: not an OCI image archive (no index.json)`);
   const parsed = JSON.parse(Buffer.from(index.data).toString("utf8")) as { manifests?: { digest?: string; annotations?: Record<string, string> }[] };

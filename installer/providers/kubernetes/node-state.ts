@@ -40,7 +40,7 @@ function preflightScript(node: string): string {
 }
 
 /** The teardown, as one script: each step tolerates what an earlier failure or run left. */
-export function teardownScript(bridge: string): string {
+function teardownScript(bridge: string): string {
   return [
     "set -u",
     "systemctl stop kubelet 2>/dev/null || true",
