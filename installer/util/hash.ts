@@ -13,3 +13,10 @@ export function sha256Hex(data: string | Uint8Array): string {
   }
   return createHash("sha256").update(data).digest("hex");
 }
+
+/** sha256 of a value's JSON, keys sorted: what a list of triggers is kept as. */
+export function digestOf(v: unknown): string {
+  const norm = (x: unknown): unknown => (Array.isArray(x) ? x.map(norm)
+    : x && typeof x === "object" ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, norm((x as Record<string, unknown>)[k])])) : x);
+  return createHash("sha256").update(JSON.stringify(norm(v)) ?? "undefined").digest("hex");
+}

@@ -27,7 +27,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The valid name at the same level closest to `name` (or undefined when none is close). */
-function closest(name: string, candidates: string[]): string | undefined {
+export function closest(name: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

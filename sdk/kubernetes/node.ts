@@ -5,12 +5,13 @@
  *   containerd (host.Service) → image archives imported (Images) → kubelet (host.Service) →
  *   "kubelet healthy" gate → static pods (host.Files) → "static pod running" gates.
  * containerd's sandbox image is the release's preloaded pause, its cgroup driver is kubelet's,
- * and pods get a bridge network on the node's own pod subnet. Without `apiServer` settings
- * (the next step) kubelet runs standalone: static pods only.
+ * and pods get a bridge network on the node's own pod subnet. With `cluster` settings kubelet
+ * registers with the API server under its own certificate (system:node:<name>) and serves its
+ * API with a certificate the API server verifies; without them it runs standalone (static pods only).
  */
 import { stringify } from "yaml";
 import { ComponentResource, type ResourceOptions } from "../resource.js";
-import { all, output, Output, type Input } from "../output.js";
+import { all, output, secret, Output, type Input } from "../output.js";
 import type { Artifact } from "../artifact.js";
 import { toConnection, type ConnectionLike } from "../ssh/target.js";
 import { Files } from "../host/files.js";
@@ -19,6 +20,7 @@ import { HealthGate } from "../host/gate.js";
 import { Images, NodeState } from "./parts.js";
 import type { ImageArchive, Release } from "./release.js";
 import type { KubeletConfiguration } from "./fields/v1.37/index.js";
+import type { Taint } from "./cluster-spec.js";
 
 export const NODE_TYPE = "drydock:kubernetes:Node";
 
@@ -29,12 +31,32 @@ const BINARIES: Readonly<Record<string, string>> = {
   "cni-bridge": "/opt/cni/bin/bridge", "cni-host-local": "/opt/cni/bin/host-local", "cni-loopback": "/opt/cni/bin/loopback", "cni-portmap": "/opt/cni/bin/portmap",
 };
 const CONTAINERD_READS = ["/usr/local/bin/containerd", "/etc/containerd/config.toml"];
-const KUBELET_READS = ["/usr/local/bin/kubelet", "/etc/kubernetes/kubelet-config.yaml"];
+const KUBELET_READS = ["/usr/local/bin/kubelet", "/etc/kubernetes/kubelet-config.yaml", "/etc/kubernetes/kubelet.kubeconfig", "/etc/kubernetes/pki/ca.crt", "/var/lib/kubelet/pki/kubelet.crt", "/var/lib/kubelet/pki/kubelet.key"];
+export const NODE_PKI = { ca: "/etc/kubernetes/pki/ca.crt", cert: "/var/lib/kubelet/pki/kubelet.crt", key: "/var/lib/kubelet/pki/kubelet.key", kubeconfig: "/etc/kubernetes/kubelet.kubeconfig" } as const;
 export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
 const KUBELET_HEALTHY = [
   "bash -c 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf \"GET /healthz HTTP/1.0\\r\\n\\r\\n\" >&3 && tail -n1 <&3 | grep -qx ok'",
   't=$(systemctl show -p ActiveEnterTimestamp --value kubelet) && [ -n "$t" ] && [ $(( $(date +%s) - $(date -d "$t" +%s) )) -ge 2 ]',
 ].join(" && ");
+
+/** How a node joins a cluster (kubernetes.Cluster fills these in). */
+export interface NodeClusterArgs {
+  /** kubelet's kubeconfig: the API endpoint and its client certificate (CN system:node:<name>, O system:nodes); secret. */
+  readonly kubeconfig: Input<string>;
+  /** The cluster CA: kubelet verifies the API server with it, and authenticates clients of its own API. */
+  readonly caCertPem: Input<string>;
+  /** kubelet's serving certificate (the node's name and addresses), which the API server verifies. */
+  readonly servingCertPem: Input<string>;
+  readonly servingKeyPem: Input<string>;
+  /** The node's address (its InternalIP). */
+  readonly address: Input<string>;
+  readonly clusterDns: Input<string>;
+  readonly clusterDomain: Input<string>;
+  /** Labels it registers with (NodeRestriction allows kubelet no kubernetes.io or k8s.io labels but a few). @default {} */
+  readonly labels?: Input<Record<string, string>>;
+  /** Taints it registers with. @default [] */
+  readonly taints?: Input<readonly Taint[]>;
+}
 
 export interface NodeArgs {
   /** An lxd.Instance, an ssh.Host or a connection. */
@@ -64,10 +86,27 @@ export interface NodeArgs {
   readonly kubeletArgs?: readonly string[];
   /** Seconds to wait for kubelet, and for each static pod. @default 120 */
   readonly healthTimeout?: number;
+  /** Join a cluster. @default standalone */
+  readonly cluster?: NodeClusterArgs;
 }
 
 /** kubelet settings drydock sets, before the program's own. */
-export function kubeletDefaults(o: { podCidr: string; inContainer: boolean }): Record<string, unknown> {
+export function kubeletDefaults(o: { podCidr: string; inContainer: boolean; cluster?: { clusterDns: string; clusterDomain: string; taints: readonly Taint[] } }): Record<string, unknown> {
+  const standalone = {
+    // Standalone: no API server to authenticate against, so no one may call kubelet's API.
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
+    authorization: { mode: "AlwaysAllow" },
+  };
+  const joined = o.cluster && {
+    // Clients of kubelet's API: certificates of the cluster CA, or tokens the API server reviews; the API server authorizes.
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: NODE_PKI.ca } },
+    authorization: { mode: "Webhook" },
+    clusterDNS: [o.cluster.clusterDns],
+    clusterDomain: o.cluster.clusterDomain,
+    tlsCertFile: NODE_PKI.cert,
+    tlsPrivateKeyFile: NODE_PKI.key,
+    ...(o.cluster.taints.length ? { registerWithTaints: o.cluster.taints.map((t) => ({ ...t })) } : {}),
+  };
   return {
     apiVersion: "kubelet.config.k8s.io/v1beta1",
     kind: "KubeletConfiguration",
@@ -75,9 +114,7 @@ export function kubeletDefaults(o: { podCidr: string; inContainer: boolean }): R
     containerRuntimeEndpoint: "unix:///run/containerd/containerd.sock",
     staticPodPath: STATIC_POD_DIR,
     podCIDR: o.podCidr,
-    // Standalone: no API server to authenticate against, so no one may call kubelet's API.
-    authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
-    authorization: { mode: "AlwaysAllow" },
+    ...(joined ?? standalone),
     readOnlyPort: 0,
     healthzBindAddress: "127.0.0.1",
     healthzPort: 10248,
@@ -111,6 +148,8 @@ export class Node extends ComponentResource {
   readonly containerd: Service;
   readonly kubeletService: Service;
   readonly images: Images;
+  /** The node's checks and runtime state (kube-proxy and pod routes go after it). */
+  readonly state: NodeState;
 
   constructor(name: string, args: NodeArgs, opts?: ResourceOptions) {
     super(NODE_TYPE, name, {}, opts);
@@ -122,8 +161,11 @@ export class Node extends ComponentResource {
     const rel = args.release;
     const wanted = [...new Set(["pause", ...(args.images ?? [])])];
 
-    const kubeletConfig = all([output(args.podCidr), output(args.kubelet ?? {})] as const)
-      .apply(([podCidr, user]) => merge(kubeletDefaults({ podCidr, inContainer: args.inContainer ?? false }), user as Record<string, unknown>));
+    const c = args.cluster;
+    const joined = c === undefined ? output(undefined)
+      : all([output(c.clusterDns), output(c.clusterDomain), output(c.taints ?? [])] as const).apply(([clusterDns, clusterDomain, taints]) => ({ clusterDns, clusterDomain, taints }));
+    const kubeletConfig = all([output(args.podCidr), output(args.kubelet ?? {}), joined] as const)
+      .apply(([podCidr, user, cl]) => merge(kubeletDefaults({ podCidr, inContainer: args.inContainer ?? false, ...(cl ? { cluster: cl } : {}) }), user as Record<string, unknown>));
     const systemdCgroup = kubeletConfig.apply((c) => String(c.cgroupDriver === "systemd"));
     const pause = rel.images.apply((imgs) => {
       const p = (imgs as Record<string, ImageArchive>).pause;
@@ -143,10 +185,16 @@ export class Node extends ComponentResource {
         { path: "/etc/cni/net.d/10-drydock-pods.conflist", template: { name: "kubernetes/bridge.conflist", values: { podCidr: args.podCidr, bridge: "cni0" } } },
         { path: "/etc/crictl.yaml", template: { name: "kubernetes/crictl.yaml" } },
         { path: "/etc/sysctl.d/90-kubernetes-node.conf", template: { name: "kubernetes/sysctl.conf" } },
-        { path: "/etc/kubernetes/kubelet-config.yaml", content: kubeletConfig.apply((c) => stringify(c, { sortMapEntries: true })) },
+        { path: "/etc/kubernetes/kubelet-config.yaml", content: kubeletConfig.apply((k) => stringify(k, { sortMapEntries: true })) },
+        ...(c ? [
+          { path: NODE_PKI.kubeconfig, content: secret(output(c.kubeconfig)), mode: "0600" },
+          { path: NODE_PKI.ca, content: c.caCertPem },
+          { path: NODE_PKI.cert, content: c.servingCertPem },
+          { path: NODE_PKI.key, content: secret(output(c.servingKeyPem)), mode: "0600" },
+        ] : []),
       ],
     }, { parent });
-    const state = new NodeState(`${name}-state`, {
+    const state = this.state = new NodeState(`${name}-state`, {
       connection, node: n, version: rel.version, kubeletConfig, bridge: "cni0",
     }, { parent, dependsOn: [binaries, configs] });
     const reads = (paths: readonly string[]) => all([binaries.written, configs.written]).apply(([b, c]) => paths.map((p) => (b as Record<string, string>)[p] ?? (c as Record<string, string>)[p] ?? ""));
@@ -178,8 +226,13 @@ export class Node extends ComponentResource {
       if (!/^--[a-z0-9-]+(=[\w@%+=:,./-]*)?$/.test(a)) throw new Error(`node ${n}: kubeletArgs: ${JSON.stringify(a)} must be --flag or --flag=value (letters, digits and @%+=:,./- only)`);
       return a;
     });
+    const joinArgs = c === undefined ? output([] as string[])
+      : all([output(c.address), output(c.labels ?? {})] as const).apply(([address, labels]) => [
+        `--kubeconfig=${NODE_PKI.kubeconfig}`, `--hostname-override=${n}`, `--node-ip=${address}`,
+        ...(Object.keys(labels).length ? [`--node-labels=${Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(",")}`] : []),
+      ]);
     this.kubeletService = new Service(`${name}-kubelet`, {
-      connection, name: "kubelet", unit: { name: "kubernetes/kubelet.service", values: { args: kubeletArgs.join(" ") } },
+      connection, name: "kubelet", unit: { name: "kubernetes/kubelet.service", values: { args: joinArgs.apply((j) => [...j, ...kubeletArgs].join(" ")) } },
       restartOn: [reads(KUBELET_READS)],
     }, { parent, dependsOn: [this.images, ...(staticPods ? [staticPods.staticFiles] : [])] });
     this.kubeletHealthy = new HealthGate(`${name}-kubelet-healthy`, {

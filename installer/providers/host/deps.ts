@@ -2,6 +2,7 @@
 export { checkWith, isUnknown, host, type CheckContext, type ProviderContext, type ResourceProvider, type CheckResult } from "../../../sdk/index.js";
 export { containsUnknown, machineOf, unknown, propertyEquals } from "../../../sdk/internal.js";
 export type { Connector } from "../../transport/types.js";
+export { digestOf } from "../../util/hash.js";
 import { createHash } from "node:crypto";
 import { HOST_STATE_DIR } from "../../host/manifest.js";
 import { UNIT_DIR } from "../../host/systemd.js";
@@ -20,9 +21,3 @@ export function setNameFor(urn: string): string {
   return `${name.replace(/^[._-]+/, "") || "set"}-${createHash("sha256").update(urn).digest("hex").slice(0, 10)}`;
 }
 
-/** sha256 of a value's JSON, keys sorted: what a list of triggers is kept as. */
-export function digestOf(v: unknown): string {
-  const norm = (x: unknown): unknown => (Array.isArray(x) ? x.map(norm)
-    : x && typeof x === "object" ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, norm((x as Record<string, unknown>)[k])])) : x);
-  return createHash("sha256").update(JSON.stringify(norm(v)) ?? "undefined").digest("hex");
-}

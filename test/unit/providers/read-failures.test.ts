@@ -87,6 +87,15 @@ const CASES: Record<string, Case> = {
     world: { exec: (_h, cmd) => (cmd.includes("ctr --namespace k8s.io images ls") ? { code: 0, stdout: "REF TYPE DIGEST SIZE PLATFORMS LABELS\n", stderr: "" } : undefined) },
     answered: "present",
   },
+  [kubernetes.CLUSTER_SPEC_TYPE]: { stateOnly: "a cluster's declaration checked as a whole, and its nodes' pod subnets: state only" },
+  [kubernetes.ENCRYPTION_KEY_TYPE]: { stateOnly: "a key made once and kept only in state" },
+  [kubernetes.NODE_REGISTRATION_TYPE]: { stateOnly: "waits for Ready; the node's files and services are read back" },
+  [kubernetes.MANIFESTS_TYPE]: {
+    read: read({ connection: conn(), content: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n", kubeconfig: "/etc/kubernetes/admin.kubeconfig", timeout: 60, objects: ["configmap/a -n default"], digest: "0", present: ["configmap/a -n default"] }),
+    // The API lists no such object: the resource stays, and `present` says what is gone.
+    world: { exec: (_h, cmd) => (cmd.includes("kubectl") ? { code: 0, stdout: "", stderr: "" } : undefined) },
+    answered: "present",
+  },
 };
 
 const tokens = Object.keys(builtinProviders(fakeHosts("answers").connect)).sort();
