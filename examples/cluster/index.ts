@@ -6,7 +6,8 @@
  *   drydock stack output kubeconfig --show-secrets > admin.kubeconfig
  *   kubectl --kubeconfig admin.kubeconfig get nodes
  * Config: controlPlanes (1 or 3), workers (2), subnet (the instances' bridge), vip (with more than one
- * control-plane host: a free address on that bridge; default its .250).
+ * control-plane host: a free address on that bridge; default its .250), kubernetes (false: take the
+ * cluster off the instances, which stay).
  */
 import { Config, kubernetes, lxd, ssh } from "drydock";
 
@@ -45,17 +46,24 @@ const instance = (name: string) => new lxd.Instance(name, {
 const cpNames = Array.from({ length: controlPlanes }, (_, k) => `${prefix}-cp-${k + 1}`);
 const workerNames = Array.from({ length: workerCount }, (_, k) => `${prefix}-worker-${k + 1}`);
 
-const cluster = new kubernetes.Cluster(prefix, {
+const cps = cpNames.map((name) => ({ name, host: instance(name) }));
+const workers = workerNames.map((name) => ({ name, host: instance(name) }));
+const withKubernetes = config.getBoolean("kubernetes") ?? true;
+
+const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   release,
   inContainer: true,
   // The lab's network has no DNS server: CoreDNS answers cluster names only.
   dnsUpstream: [],
-  controlPlane: cpNames.map((name) => ({ name, host: instance(name) })),
-  workers: workerNames.map((name) => ({ name, host: instance(name) })),
+  controlPlane: cps,
+  workers,
   ...(controlPlanes > 1 ? { endpoint: { vip: config.get("vip") ?? subnet.replace(/\.\d+\/\d+$/, ".250") } } : {}),
-});
+  allowEvenMembers: config.getBoolean("allowEvenMembers") ?? false,
+  ...(config.get("apiServerFlags") ? { apiServer: { flags: JSON.parse(config.require("apiServerFlags")) as Record<string, string> } } : {}),
+}) : undefined;
 
-export const kubeconfig = cluster.kubeconfig;
-export const endpoint = cluster.endpoint;
-export const nodes = cluster.nodes;
-export const next = "drydock stack output kubeconfig --show-secrets > admin.kubeconfig && kubectl --kubeconfig admin.kubeconfig get nodes";
+export const kubeconfig = cluster?.kubeconfig;
+export const endpoint = cluster?.endpoint;
+export const nodes = cluster?.nodes;
+export const instances = [...cps, ...workers].map((h) => h.host.address);
+export const next = cluster && "drydock stack output kubeconfig --show-secrets > admin.kubeconfig && kubectl --kubeconfig admin.kubeconfig get nodes";

@@ -126,6 +126,23 @@ function forwardBlock(up: "resolv.conf" | readonly string[]): string {
   return to ? `        forward . ${to} {\n            max_concurrent 1000\n        }` : "        # no upstream: only the cluster's names resolve";
 }
 
+/**
+ * A pod that looks a name up once (BusyBox nslookup in the agnhost image), then is deleted: exit 0
+ * when the name resolved; else its output (or phase) on stderr.
+ */
+function dnsCheck(image: string, fqdn: string): string {
+  const k = `${ADMIN_KUBECTL} -n default`;
+  return [
+    "n=drydock-dns-check-$$",
+    `${k} run "$n" --image=${image} --image-pull-policy=Never --restart=Never --labels=app.kubernetes.io/managed-by=drydock --command -- nslookup ${fqdn} >/dev/null || exit 1`,
+    "ok=1; phase=",
+    `for i in $(seq 120); do phase=$(${k} get pod "$n" -o jsonpath='{.status.phase}'); case "$phase" in Succeeded) ok=0; break;; Failed) break;; esac; sleep 0.25; done`,
+    `[ "$ok" = 0 ] || { echo "lookup pod $phase:" >&2; ${k} logs "$n" 2>&1 | tail -n 3 >&2; }`,
+    `${k} delete pod "$n" --wait=false >/dev/null 2>&1`,
+    "exit $ok",
+  ].join("; ");
+}
+
 const WORKER_IMAGES = ["pause", "coredns", "agnhost"];
 
 export class Cluster extends ComponentResource {
@@ -277,7 +294,7 @@ export class Cluster extends ComponentResource {
         description: "a name resolves from a pod (kubernetes.default, through CoreDNS and kube-proxy)",
         check: {
           kind: "command", connection: admin,
-          command: agnhost.apply((img) => `${ADMIN_KUBECTL} -n default run drydock-dns-check-$$ --image=${img} --image-pull-policy=Never --restart=Never --rm -i --quiet --pod-running-timeout=60s --command -- nslookup kubernetes.default.svc.${clusterDomain} | grep -q '^Name:'`),
+          command: agnhost.apply((img) => dnsCheck(img, `kubernetes.default.svc.${clusterDomain}`)),
         },
         timeout, interval: 1, triggers: [coreDns.digest, ...routes.map((r) => r.service.invocationId)],
       }, { parent, dependsOn: [dnsAvailable, ...proxies, ...routes] });

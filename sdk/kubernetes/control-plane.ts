@@ -20,6 +20,7 @@ import type { ClusterPki } from "./cluster-pki.js";
 import type { Endpoint } from "./cluster-spec.js";
 import { nthAddress, parseCidr } from "./cidr.js";
 import { vipParts, type VipSettings } from "./api-endpoint.js";
+import { ControlPlaneState } from "./control-plane-state.js";
 import {
   CP_FILES, PKI, DEFAULT_AUDIT_POLICY, apiServerFlags, authenticationConfig, controllerManagerFlags, encryptionConfig,
   renderFlags, schedulerConfig, schedulerFlags,
@@ -125,6 +126,8 @@ export class ControlPlane extends ComponentResource {
       const serving = pki.serving(`${name}-${n}-apiserver`, "kube-apiserver",
         clusterDomain.apply((d) => ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${d}`, n, "localhost"]),
         all([h.address, args.endpoint, apiServiceIp] as const).apply(([a, e, svc]) => [...new Set([a, e.address, svc, "127.0.0.1"])]), this);
+      // First on the host (its checks), last off it (what the components wrote, the folders left empty).
+      const state = new ControlPlaneState(`${name}-${n}-state`, { connection: h.connection, host: n }, { parent });
       const files = new Files(`${name}-${n}-files`, {
         connection: h.connection,
         files: [
@@ -153,7 +156,7 @@ export class ControlPlane extends ComponentResource {
           { path: CP_FILES.auditPolicy, content: audit },
           { path: CP_FILES.schedulerConfig, content: output(args.schedulerConfig ?? {}).apply((u) => schedulerConfig(u as Record<string, unknown>)) },
         ],
-      }, { parent, updatesAfter: after });
+      }, { parent, dependsOn: [state], updatesAfter: after });
       const reads = (paths: readonly string[]) => files.written.apply((w) => paths.map((p) => w[p] ?? ""));
       const apiFlags = all([output(user.apiServer ?? {}), h.address, etcdServers, serviceSubnet, clusterDomain] as const)
         .apply(([u, address, etcd, svc, domain]) => renderFlags({ ...apiServerFlags({ address, etcdServers: etcd, serviceSubnet: svc, clusterDomain: domain, encryptSecrets: encrypt }), ...u }));

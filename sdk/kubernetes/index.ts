@@ -6,6 +6,7 @@ export * from "./cluster-spec.js";
 export * from "./cluster-pki.js";
 export * from "./encryption-key.js";
 export * from "./control-plane.js";
+export * from "./control-plane-state.js";
 export * from "./kube-proxy.js";
 export * from "./pod-routes.js";
 export * from "./manifests.js";

@@ -8,6 +8,7 @@ import { clusterSpecProvider } from "./cluster-spec.js";
 import { encryptionKeyProvider } from "./encryption-key.js";
 import { manifestsProvider } from "./manifests.js";
 import { nodeRegistrationProvider } from "./node-registration.js";
+import { controlPlaneStateProvider } from "./control-plane-state.js";
 
 export function kubernetesProviders(connect: Connector): Record<string, AnyProvider> {
   return {
@@ -18,5 +19,6 @@ export function kubernetesProviders(connect: Connector): Record<string, AnyProvi
     [kubernetes.ENCRYPTION_KEY_TYPE]: encryptionKeyProvider(),
     [kubernetes.MANIFESTS_TYPE]: manifestsProvider(connect),
     [kubernetes.NODE_REGISTRATION_TYPE]: nodeRegistrationProvider(connect),
+    [kubernetes.CONTROL_PLANE_STATE_TYPE]: controlPlaneStateProvider(connect),
   };
 }

@@ -87,6 +87,7 @@ const CASES: Record<string, Case> = {
     world: { exec: (_h, cmd) => (cmd.includes("ctr --namespace k8s.io images ls") ? { code: 0, stdout: "REF TYPE DIGEST SIZE PLATFORMS LABELS\n", stderr: "" } : undefined) },
     answered: "present",
   },
+  [kubernetes.CONTROL_PLANE_STATE_TYPE]: { read: read({ connection: conn(), host: "cp-1" }), answered: "absent" },
   [kubernetes.CLUSTER_SPEC_TYPE]: { stateOnly: "a cluster's declaration checked as a whole, and its nodes' pod subnets: state only" },
   [kubernetes.ENCRYPTION_KEY_TYPE]: { stateOnly: "a key made once and kept only in state" },
   [kubernetes.NODE_REGISTRATION_TYPE]: { stateOnly: "waits for Ready; the node's files and services are read back" },
