@@ -53,12 +53,15 @@ const withKubernetes = config.getBoolean("kubernetes") ?? true;
 const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   release,
   inContainer: true,
+  hostNetworks: [subnet],
   // The lab's network has no DNS server: CoreDNS answers cluster names only.
   dnsUpstream: [],
   controlPlane: cps,
   workers,
   ...(controlPlanes > 1 ? { endpoint: { vip: config.get("vip") ?? subnet.replace(/\.\d+\/\d+$/, ".250") } } : {}),
   allowEvenMembers: config.getBoolean("allowEvenMembers") ?? false,
+  ...(config.get("podSubnet") ? { podSubnet: config.require("podSubnet") } : {}),
+  ...(config.get("serviceSubnet") ? { serviceSubnet: config.require("serviceSubnet") } : {}),
   ...(config.get("apiServerFlags") ? { apiServer: { flags: JSON.parse(config.require("apiServerFlags")) as Record<string, string> } } : {}),
 }) : undefined;
 
@@ -66,4 +69,4 @@ export const kubeconfig = cluster?.kubeconfig;
 export const endpoint = cluster?.endpoint;
 export const nodes = cluster?.nodes;
 export const instances = [...cps, ...workers].map((h) => h.host.address);
-export const next = cluster && "drydock stack output kubeconfig --show-secrets > admin.kubeconfig && kubectl --kubeconfig admin.kubeconfig get nodes";
+export const next = cluster && "npm run kubectl -- get nodes   (or: drydock stack output kubeconfig --show-secrets > admin.kubeconfig; kubectl --kubeconfig admin.kubeconfig get nodes)";

@@ -18,6 +18,14 @@ export function parseCidr(s: string): Cidr | string {
   return { base, bits: n };
 }
 
+/** "10.217.0.1/24" (an address in a network, as a bridge's gateway is given) as its network. */
+export function parseNetwork(s: string): Cidr | string {
+  const [addr = "", bits] = s.split("/");
+  const ip = parseIpv4(addr);
+  if (ip === undefined || bits === undefined || !/^\d{1,2}$/.test(bits) || Number(bits) > 32) return `${JSON.stringify(s)} is not an IPv4 network such as "10.217.0.0/24"`;
+  return { base: (ip & mask(Number(bits))) >>> 0, bits: Number(bits) };
+}
+
 const mask = (n: number): number => (n === 0 ? 0 : (~0 << (32 - n)) >>> 0);
 
 export function format(ip: number): string {

@@ -3,7 +3,7 @@
  * node's pod subnet. Pure: the ClusterSpec provider calls these in `check`, so a bad declaration
  * stops the plan before any host is touched. Unknown values (an instance not made yet) are skipped.
  */
-import { cidrString, contains, nthSubnet, overlaps, parseCidr, subnetCount, type Cidr } from "./cidr.js";
+import { cidrString, contains, nthSubnet, overlaps, parseCidr, parseNetwork, subnetCount, type Cidr } from "./cidr.js";
 import { checkConfig } from "./config-check.js";
 import { checkFlags } from "./flag-check.js";
 import { FLAG_COMPONENTS, type ClusterSpecInputs } from "./cluster-spec.js";
@@ -30,6 +30,14 @@ function subnetProblems(s: ClusterSpecInputs, known: Known, out: SpecProblem[]):
   if (pod && known(s.nodeMaskSize) && s.nodeMaskSize < pod.bits) out.push({ path: "nodeMaskSize", message: `/${s.nodeMaskSize} is larger than podSubnet ${cidrString(pod)}` });
   const svc = nets.find(([k]) => k === "serviceSubnet")?.[1];
   if (svc && svc.bits > 28) out.push({ path: "serviceSubnet", message: `${cidrString(svc)} is too small (at most /28: the API and DNS services take its first and tenth addresses)` });
+  if (known(s.hostNetworks)) {
+    s.hostNetworks.forEach((n, k) => {
+      if (!known(n)) return;
+      const h = parseNetwork(n);
+      if (typeof h === "string") { out.push({ path: `hostNetworks[${k}]`, message: h }); return; }
+      for (const [name, c] of nets) if (overlaps(h, c)) out.push({ path: `hostNetworks[${k}]`, message: `the hosts' network ${cidrString(h)} overlaps ${name} ${cidrString(c)}: hosts, pods and services need subnets apart` });
+    });
+  }
   // Hosts' addresses and the endpoint lie outside both subnets.
   const addresses: [string, string][] = [
     ...s.controlPlane.map((h, k): [string, string] => [`controlPlane[${k}].address`, h.address]),

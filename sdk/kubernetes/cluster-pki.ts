@@ -39,7 +39,10 @@ export class ClusterPki extends ComponentResource {
   readonly serviceAccount: KeyPair;
   readonly apiServerKubeletClient: Certificate;
   readonly frontProxyClient: Certificate;
-  /** Server: https://127.0.0.1:6443 (each control-plane host's own API server). */
+  /**
+   * Server: the endpoint, not the host's own API server, so a leader keeps renewing its lease
+   * while its host's API server restarts (a leader that cannot renew in time exits).
+   */
   readonly controllerManager: ClientCredential;
   readonly scheduler: ClientCredential;
   /** For kubectl on the control-plane hosts (their own API server). */
@@ -62,8 +65,8 @@ export class ClusterPki extends ComponentResource {
     this.serviceAccount = new KeyPair(`${name}-service-account`, {}, { parent });
     this.apiServerKubeletClient = this.client(`${name}-apiserver-kubelet-client`, "kube-apiserver-kubelet-client", []);
     this.frontProxyClient = new Certificate(`${name}-front-proxy-client`, { ca: this.frontProxyCa, commonName: "front-proxy-client", usages: ["client"], ...this.leaf }, { parent });
-    this.controllerManager = this.credential(`${name}-controller-manager`, "system:kube-controller-manager", [], LOCAL_API);
-    this.scheduler = this.credential(`${name}-scheduler`, "system:kube-scheduler", [], LOCAL_API);
+    this.controllerManager = this.credential(`${name}-controller-manager`, "system:kube-controller-manager", [], this.server);
+    this.scheduler = this.credential(`${name}-scheduler`, "system:kube-scheduler", [], this.server);
     this.adminLocal = this.credential(`${name}-admin-local`, "admin", ["system:masters"], LOCAL_API);
     this.admin = new Kubeconfig(`${name}-admin`, { server: this.server, ca: this.ca, certificate: this.adminLocal.certificate, clusterName: cn, userName: "admin" }, { parent });
     this.kubeProxy = this.credential(`${name}-kube-proxy`, "system:kube-proxy", [], this.server);

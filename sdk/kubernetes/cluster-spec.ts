@@ -61,6 +61,8 @@ export const ClusterSpecArgsSchema = z.object({
   controlPlane: z.array(SpecHostSchema).min(1, "controlPlane must list at least one host"),
   workers: z.array(SpecWorkerSchema).default([]),
   podSubnet: z.string(),
+  /** The networks the hosts' addresses are on, so an overlap is found before any address is known. */
+  hostNetworks: z.array(z.string()).default([]),
   serviceSubnet: z.string(),
   /** The size of each node's pod subnet. */
   nodeMaskSize: z.number().int().min(16).max(28),

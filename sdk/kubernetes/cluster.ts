@@ -69,6 +69,12 @@ export interface ClusterArgs {
   readonly podSubnet?: string;
   /** @default "10.96.0.0/12" */
   readonly serviceSubnet?: string;
+  /**
+   * The networks the hosts are on ("10.217.0.0/24", or a gateway's "10.217.0.1/24"): checked apart
+   * from the pod and service subnets in the first plan, before instances have addresses (their
+   * addresses are checked too, once known). @default []
+   */
+  readonly hostNetworks?: Input<readonly string[]>;
   /** Each node's pod subnet size. @default 24 */
   readonly nodeMaskSize?: number;
   /** @default "cluster.local" */
@@ -184,11 +190,11 @@ export class Cluster extends ComponentResource {
       clusterName, version: rel.version,
       controlPlane: cps.map((h) => ({ name: h.name, address: h.address })),
       workers: workers.map((h) => ({ name: h.name, address: h.address, labels: h.w.labels ?? {}, taints: (h.w.taints ?? []).map((t) => ({ ...t })), ...(h.w.podCidr ? { podCidr: h.w.podCidr } : {}) })),
-      podSubnet, serviceSubnet, nodeMaskSize: args.nodeMaskSize ?? 24, clusterDomain, endpoint,
+      podSubnet, serviceSubnet, hostNetworks: args.hostNetworks ?? [], nodeMaskSize: args.nodeMaskSize ?? 24, clusterDomain, endpoint,
       etcd: args.etcd ? "external" : "stacked", allowEvenMembers: args.allowEvenMembers ?? false,
       flags: { "kube-apiserver": args.apiServer?.flags ?? {}, "kube-controller-manager": args.controllerManager?.flags ?? {}, "kube-scheduler": args.scheduler?.flags ?? {} },
       kubelet: (args.kubelet ?? {}) as Record<string, unknown>, kubeProxy: (args.kubeProxy ?? {}) as Record<string, unknown>,
-      releaseImages: rel.images.apply((i) => Object.keys(i)),
+      releaseImages: rel.imageTags.apply((i) => Object.keys(i)),
       requiredImages: workers.length ? WORKER_IMAGES : [],
     }, { parent });
     const after = [spec];

@@ -108,8 +108,10 @@ export class Release extends CustomResource {
   declare readonly artifacts: Output<Record<ArtifactName, Artifact>>;
   /** Image archives by role (pause, coredns, agnhost); empty without a mirror. */
   declare readonly images: Output<Record<string, ImageArchive>>;
+  /** Each image's tag by role, known in the plan (before anything is downloaded). */
+  declare readonly imageTags: Output<Record<string, string>>;
 
   constructor(name: string, args: ReleaseArgs, opts?: ResourceOptions) {
-    super(RELEASE_TYPE, name, { ...args }, opts, ["version", "versions", "artifacts", "images"]);
+    super(RELEASE_TYPE, name, { ...args }, opts, ["version", "versions", "artifacts", "images", "imageTags"]);
   }
 }

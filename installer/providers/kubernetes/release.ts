@@ -61,7 +61,7 @@ export function releaseProvider(): ResourceProvider<ReleaseInputs, ReleaseOutput
     },
 
     plannedOutputs(i) {
-      return { version: i.version, versions: i.versions };
+      return { version: i.version, versions: i.versions, imageTags: i.imageTags };
     },
 
     async diff(_id, _olds, news, old) {

@@ -51,6 +51,7 @@ describe("kubernetes.ClusterSpec", () => {
       "workers[0].address: 10.30.0.21 lies inside podSubnet 10.30.0.0/16: hosts, pods and services need subnets apart",
       "workers[1].address: 10.30.0.22 lies inside podSubnet 10.30.0.0/16: hosts, pods and services need subnets apart",
     ]);
+    expect(await reasons({ hostNetworks: ["10.96.3.1/24"] })).toEqual(["hostNetworks[0]: the hosts' network 10.96.3.0/24 overlaps serviceSubnet 10.96.0.0/12: hosts, pods and services need subnets apart"]);
     expect(await reasons({ podSubnet: "10.244.0.1/16" })).toEqual(['podSubnet: "10.244.0.1/16" has host bits set (the network is 10.244.0.0/16)']);
   });
 
