@@ -5,7 +5,7 @@
  * it stopped. A run that changes nothing never touches it.
  */
 import { putFiles, readFiles, removeFiles, type SetTarget } from "../../host/files.js";
-import { daemonReload, show, startService, stopService, unitFile, type ServiceState } from "../../host/systemd.js";
+import { daemonReload, journalTail, show, startService, stopService, unitFile, type ServiceState } from "../../host/systemd.js";
 import { renderTemplate } from "../../render/template.js";
 import { sha256Hex } from "../../util/hash.js";
 import { checkWith, containsUnknown, digestOf, HOST_DIRS, host, isUnknown, machineOf, setNameFor, unknown, type Connector, type HostDirs, type ResourceProvider } from "./deps.js";
@@ -49,14 +49,21 @@ export function serviceProvider(connect: Connector, dirs: HostDirs = HOST_DIRS):
    * that does not wait is only a queued job at first, and until it runs the
    * service still shows the invocation it had before (none, or the old one).
    * A health gate waits again only when the invocation changes, so this must
-   * be the new one.
+   * be the new one: a restart whose stop takes long (a server draining its
+   * requests) is waited for up to the service's timeout, and one that has not
+   * begun by then fails, naming the host and the unit's state, rather than
+   * letting what follows believe it restarted.
    */
   async function started(s: SetTarget, i: Inputs, previous: string): Promise<ServiceState> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + i.timeout * 1000;
     for (;;) {
       const st = await show(s.t, i.name);
-      if ((st.invocationId && st.invocationId !== previous) || i.waitStarted || Date.now() > deadline) return st;
-      await new Promise((r) => setTimeout(r, 100));
+      if ((st.invocationId && st.invocationId !== previous) || i.waitStarted) return st;
+      if (Date.now() > deadline) {
+        const journal = await journalTail(s.t, i.name).catch(() => "");
+        throw new Error(`${s.t.name}: ${i.name}.service did not start again within ${i.timeout}s (it is ${st.activeState || "unknown"})${journal ? `\n--- journal of ${i.name}.service on ${s.t.name}:\n${journal}` : ""}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 

@@ -26,13 +26,17 @@ switch (verb) {
   case "daemon-reload": for (const [name, x] of Object.entries(state)) if (existsSync(join(process.env.FAKE_UNIT_DIR, name))) x.loadedSha = sha(name); break;
   case "enable": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(1); } u.enabled = true; break;
   case "start": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(5); } if (!u.active) start(); break;
-  case "restart": if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(5); } start(); break;
+  case "restart":
+    if (!loaded()) { console.error(`Unit ${unit} not found.`); process.exit(5); }
+    // A unit whose stop hangs (a file "stuck-<unit>"): a queued restart leaves it deactivating, with its old invocation.
+    if (args.includes("--no-block") && existsSync(join(dir, `stuck-${unit}`))) { u.deactivating = true; break; }
+    start(); break;
   case "stop": u.active = false; break;
   case "disable": u.enabled = false; if (args.includes("--now")) u.active = false; break;
   case "reset-failed": break;
   case "show": {
     const v = {
-      LoadState: loaded() ? "loaded" : "not-found", ActiveState: u.active ? "active" : "inactive",
+      LoadState: loaded() ? "loaded" : "not-found", ActiveState: u.deactivating ? "deactivating" : u.active ? "active" : "inactive",
       UnitFileState: u.enabled ? "enabled" : "disabled", InvocationID: u.active ? u.invocation : "", ActiveEnterTimestamp: u.since,
       NeedDaemonReload: loaded() && u.loadedSha !== sha(unit) ? "yes" : "no",
     };

@@ -70,6 +70,15 @@ describe("host.Service", () => {
     expect(log.indexOf("daemon-reload")).toBeLessThan(log.lastIndexOf("restart -- web.service"));
   });
 
+  it("a restart not waited for, whose stop hangs, fails at its timeout naming the host and the state, instead of passing as restarted", async () => {
+    const { h, p, check, run } = setup();
+    const i = await check({ waitStarted: false, timeout: 1 });
+    const { outs } = await p.create(i, ctx);
+    writeFileSync(join(h.root, ".systemd", "stuck-web.service"), "");
+    await expect(run(outs!, i, { waitStarted: false, timeout: 1, unit: `${UNIT}Restart=always\n` }))
+      .rejects.toThrow(/^shell@host: web\.service did not start again within 1s \(it is deactivating\)\n--- journal of web\.service on shell@host:\nfake journal line/);
+  });
+
   it("starts it again when refresh finds it stopped, without a restart of a running one", async () => {
     const { h, p, check, run } = setup();
     const i = await check({});
