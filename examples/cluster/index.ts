@@ -60,6 +60,7 @@ const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   workers,
   ...(controlPlanes > 1 ? { endpoint: { vip: config.get("vip") ?? subnet.replace(/\.\d+\/\d+$/, ".250") } } : {}),
   allowEvenMembers: config.getBoolean("allowEvenMembers") ?? false,
+  ...(config.get("certRenewBefore") ? { certRenewBefore: config.require("certRenewBefore") } : {}),
   ...(config.get("podSubnet") ? { podSubnet: config.require("podSubnet") } : {}),
   ...(config.get("serviceSubnet") ? { serviceSubnet: config.require("serviceSubnet") } : {}),
   ...(config.get("apiServerFlags") ? { apiServer: { flags: JSON.parse(config.require("apiServerFlags")) as Record<string, string> } } : {}),
@@ -68,5 +69,7 @@ const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
 export const kubeconfig = cluster?.kubeconfig;
 export const endpoint = cluster?.endpoint;
 export const nodes = cluster?.nodes;
+// Where the endpoint is not routable from here: run this, then kubectl with --server https://127.0.0.1:6443.
+export const tunnel = cluster?.tunnel;
 export const instances = [...cps, ...workers].map((h) => h.host.address);
 export const next = cluster && "npm run kubectl -- get nodes   (or: drydock stack output kubeconfig --show-secrets > admin.kubeconfig; kubectl --kubeconfig admin.kubeconfig get nodes)";

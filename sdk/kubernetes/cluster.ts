@@ -28,6 +28,7 @@ import { PodRoutes } from "./pod-routes.js";
 import { Manifests } from "./manifests.js";
 import { NodeRegistration } from "./node-registration.js";
 import { nthAddress, parseCidr } from "./cidr.js";
+import { tunnelCommand } from "./tunnel.js";
 import type { KubeletConfiguration, KubeProxyConfiguration, KubeSchedulerConfiguration } from "./fields/v1.37/index.js";
 
 export const CLUSTER_TYPE = "drydock:kubernetes:Cluster";
@@ -158,6 +159,12 @@ export class Cluster extends ComponentResource {
   readonly endpoint: Output<string>;
   readonly caCertPem: Output<string>;
   readonly nodes: Output<ClusterNode[]>;
+  /**
+   * For an endpoint not routable from where you are: an `ssh -L` command through drydock's own SSH
+   * path to the first control-plane host; with it running, use the kubeconfig with
+   * `--server https://127.0.0.1:6443` (every serving certificate names 127.0.0.1).
+   */
+  readonly tunnel: Output<string>;
   readonly pki: ClusterPki;
   readonly controlPlane: ControlPlane;
   /** Passes when every check of "done" passed: the API, every node Ready, CoreDNS, a name resolving in a pod. */
@@ -235,7 +242,10 @@ export class Cluster extends ComponentResource {
     const nodeReady: Resource[] = [];
     const proxies: HealthGate[] = [];
     const routes: PodRoutes[] = [];
+    // A change that restarts node parts goes one node at a time, each after the one before is Ready again.
+    let previousNode: Resource | undefined;
     for (const h of workers) {
+      const rolling = previousNode ? { updatesAfter: [previousNode] } : {};
       const n = h.name;
       const podCidr = spec.podCidrs.apply((m) => {
         const c = m[n];
@@ -252,11 +262,11 @@ export class Cluster extends ComponentResource {
           kubeconfig: kubeconfig.content, caCertPem: pki.ca.certPem, servingCertPem: serving.certPem, servingKeyPem: serving.keyPem,
           address: h.address, clusterDns, clusterDomain, labels: h.w.labels ?? {}, taints: (h.w.taints ?? []).map((t) => ({ ...t })),
         },
-      }, { parent, dependsOn: after });
+      }, { parent, dependsOn: after, ...rolling });
       const proxy = new KubeProxy(`${name}-${n}-kube-proxy`, {
         host: { connection: h.connection }, nodeName: n, release: rel, kubeconfig: pki.kubeProxy.kubeconfig.content, clusterCidr: podSubnet, inContainer,
         ...(args.kubeProxy ? { config: args.kubeProxy } : {}), after: [node.state], healthTimeout: timeout,
-      }, { parent });
+      }, { parent, ...rolling });
       const others = workers.filter((o) => o.name !== n);
       const podRoutes = new PodRoutes(`${name}-${n}-pod-routes`, {
         host: { connection: h.connection },
@@ -269,6 +279,7 @@ export class Cluster extends ComponentResource {
         triggers: [node.kubeletService.invocationId, node.containerd.invocationId],
       }, { parent, dependsOn: [node, apiReady, kubeletRbac] });
       nodeReady.push(ready);
+      previousNode = ready;
       proxies.push(proxy.healthy);
       routes.push(podRoutes);
     }
@@ -320,6 +331,7 @@ export class Cluster extends ComponentResource {
     ];
     const everyone = [...cps, ...workers.filter((w) => !cps.some((c) => c.name === w.name))];
     this.nodes = all(everyone.map((h) => h.address)).apply((as) => everyone.map((h, k) => ({ name: h.name, address: as[k]!, roles: roles(h.name) })));
-    this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, caCertPem: this.caCertPem, nodes: this.nodes });
+    this.tunnel = all([admin, endpoint] as const).apply(([c, e]) => tunnelCommand(c, e));
+    this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, caCertPem: this.caCertPem, nodes: this.nodes, tunnel: this.tunnel });
   }
 }

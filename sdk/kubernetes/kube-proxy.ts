@@ -59,6 +59,7 @@ export class KubeProxy extends ComponentResource {
   constructor(name: string, args: KubeProxyArgs, opts?: ResourceOptions) {
     super(KUBE_PROXY_TYPE, name, {}, opts);
     const parent = this;
+    const rolling = opts?.updatesAfter === undefined ? {} : { updatesAfter: opts.updatesAfter };
     const connection = output(toConnection(args.host));
     const config = all([output(args.clusterCidr), output(args.config ?? {})] as const).apply(([clusterCidr, user]) => stringify({
       ...kubeProxyDefaults({ nodeName: args.nodeName, clusterCidr, inContainer: args.inContainer ?? false }), ...(user as Record<string, unknown>),
@@ -70,12 +71,12 @@ export class KubeProxy extends ComponentResource {
         { path: KUBECONFIG, content: secret(output(args.kubeconfig)), mode: "0600" },
         { path: CONFIG, content: config },
       ],
-    }, { parent, dependsOn: [...(args.after ?? [])] });
+    }, { parent, dependsOn: [...(args.after ?? [])], ...rolling });
     this.service = new Service(`${name}-service`, {
       connection, name: "kube-proxy", waitStarted: false,
       unit: { name: "kubernetes/kube-proxy.service", values: { args: `--config=${CONFIG}` } },
       restartOn: [files.digest],
-    }, { parent, dependsOn: [files] });
+    }, { parent, dependsOn: [files], ...rolling });
     this.healthy = new HealthGate(`${name}-healthy`, {
       description: `kube-proxy on ${args.nodeName} healthy (its rules in sync with the API)`,
       check: { kind: "command", connection, command: HEALTHY },

@@ -154,6 +154,10 @@ export class Node extends ComponentResource {
   constructor(name: string, args: NodeArgs, opts?: ResourceOptions) {
     super(NODE_TYPE, name, {}, opts);
     const parent = this;
+    // The component's updatesAfter holds for what it changes on the host (files and services): a
+    // cluster rolls its nodes one at a time, each after the one before is Ready again.
+    const updatesAfter = opts?.updatesAfter;
+    const rolling = updatesAfter === undefined ? {} : { updatesAfter };
     const n = args.nodeName ?? name;
     this.nodeName = n;
     const connection = output(toConnection(args.host));
@@ -177,7 +181,7 @@ export class Node extends ComponentResource {
     const binaries = new Files(`${name}-binaries`, {
       connection,
       files: Object.entries(BINARIES).map(([role, path]) => ({ path, artifact: artifact(role) })),
-    }, { parent });
+    }, { parent, ...rolling });
     const configs = new Files(`${name}-config`, {
       connection,
       files: [
@@ -193,7 +197,7 @@ export class Node extends ComponentResource {
           { path: NODE_PKI.key, content: secret(output(c.servingKeyPem)), mode: "0600" },
         ] : []),
       ],
-    }, { parent });
+    }, { parent, ...rolling });
     const state = this.state = new NodeState(`${name}-state`, {
       connection, node: n, version: rel.version, kubeletConfig, bridge: "cni0",
     }, { parent, dependsOn: [binaries, configs] });
@@ -201,7 +205,7 @@ export class Node extends ComponentResource {
 
     this.containerd = new Service(`${name}-containerd`, {
       connection, name: "containerd", unit: { name: "kubernetes/containerd.service" }, restartOn: [reads(CONTAINERD_READS)],
-    }, { parent, dependsOn: [state] });
+    }, { parent, dependsOn: [state], ...rolling });
     this.images = new Images(`${name}-images`, {
       connection,
       images: rel.images.apply((imgs) => wanted.map((k) => {
@@ -234,7 +238,7 @@ export class Node extends ComponentResource {
     this.kubeletService = new Service(`${name}-kubelet`, {
       connection, name: "kubelet", unit: { name: "kubernetes/kubelet.service", values: { args: joinArgs.apply((j) => [...j, ...kubeletArgs].join(" ")) } },
       restartOn: [reads(KUBELET_READS)],
-    }, { parent, dependsOn: [this.images, ...(staticPods ? [staticPods.staticFiles] : [])] });
+    }, { parent, dependsOn: [this.images, ...(staticPods ? [staticPods.staticFiles] : [])], ...rolling });
     this.kubeletHealthy = new HealthGate(`${name}-kubelet-healthy`, {
       description: `kubelet on ${n} healthy`,
       // healthz answers "ok", and kubelet has stayed up for 2 s (it serves healthz before its container manager can still fail).

@@ -5,6 +5,7 @@
  * A component's settings changed restart that component one host at a time, each after the one
  * before answered /readyz, and nothing else.
  */
+import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { lxc, sweep } from "./env.js";
 import { describeKube } from "./kube-env.js";
@@ -89,4 +90,27 @@ describeKube("an HA Kubernetes cluster (examples/cluster: 3 control planes, 2 wo
     expect(after[2]! - after[1]!).toBeGreaterThan(1);
     for (const h of CPS) expect(await on(h, "systemctl show -p ExecStart --value kube-apiserver"), h).toContain("--audit-log-maxage=8");
   }, 300_000);
+
+  it("a control-plane host removed, then added again: etcd keeps quorum, the virtual address's peers follow, the API answers throughout", async () => {
+    const etcdMembers = (h: string) => on(h, "set -a; . /etc/etcd/etcdctl.env; etcdctl member list -w simple | awk -F', ' '{print $3 \" \" $5}' | sort");
+    await c.p.ok("config", "set", "allowEvenMembers", "true");
+    await c.p.ok("config", "set", "controlPlanes", "2");
+    const down = await c.p.ok("up", "--yes");
+    expect(down.stdout).toMatch(new RegExp(`drydock:etcd:Voter\\s+${PREFIX}-etcd-${CPS[2]}-voter\\s+deleted`));
+    expect((await etcdMembers(CPS[0]!)).split("\n").map((l) => l.split(" ")[0])).toEqual([CPS[0], CPS[1]]);
+    expect(await on(CPS[0]!, "grep -c '^    10\\.' /etc/kubernetes/keepalived.conf")).toBe("1");
+    expect(await c.kubectl("get", "--raw", "/readyz")).toBe("ok");
+    expect([CPS[0], CPS[1]]).toContain(await holder());
+
+    await c.p.ok("config", "set", "controlPlanes", "3");
+    await c.p.ok("up", "--yes");
+    expect((await etcdMembers(CPS[0]!)).split("\n").map((l) => l.split(" ")[0])).toEqual(CPS);
+    for (const h of CPS) expect(await on(h, "kubectl --kubeconfig=/etc/kubernetes/admin.kubeconfig get --raw=/readyz"), h).toBe("ok");
+    // The new host's serving certificate carries its address and the endpoint.
+    const cert = new X509Certificate(await lxc("file", "pull", `${CPS[2]}/etc/kubernetes/pki/apiserver.crt`, "-"));
+    const own = (await on(CPS[2]!, "ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1 | head -n1")).trim();
+    expect(cert.subjectAltName).toContain(`IP Address:${VIP}`);
+    expect(cert.subjectAltName).toContain(`IP Address:${own}`);
+    expect((await c.p.ok("up", "--yes")).stdout).toContain("No changes");
+  }, 600_000);
 });

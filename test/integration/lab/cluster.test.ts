@@ -191,6 +191,26 @@ describeKube("a Kubernetes cluster (examples/cluster: 1 control plane, 2 workers
     expect(restarted(ids2, await invocations([CP, W1, W2]))).toEqual([`${CP}/drydock-pod-routes`, `${W1}/drydock-pod-routes`, `${W2}/drydock-pod-routes`]);
   }, 600_000);
 
+  it("certificates come due: renewed, the services reading them restart one host at a time, and the cluster keeps working", async () => {
+    const sum = (h: string, f: string) => on(h, `sha256sum ${f} | cut -c1-64`);
+    const was = { apiserver: await sum(CP, "/etc/kubernetes/pki/apiserver.crt"), kubelet: await sum(W1, "/var/lib/kubelet/pki/kubelet.crt") };
+    const ids = await invocations([CP, W1, W2]);
+    // Every leaf certificate is valid 365 days: renewing those within 364 days of their end renews them all.
+    await c.p.ok("config", "set", "certRenewBefore", "364d");
+    const preview = await c.p.ok("preview");
+    expect(preview.stdout).toMatch(new RegExp(`drydock:pki:Certificate\\s+${PREFIX}-control-plane-${CP}-apiserver\\s+(update|replace)`));
+    await c.p.ok("up", "--yes");
+    expect(await sum(CP, "/etc/kubernetes/pki/apiserver.crt")).not.toBe(was.apiserver);
+    expect(await sum(W1, "/var/lib/kubelet/pki/kubelet.crt")).not.toBe(was.kubelet);
+    const now = await invocations([CP, W1, W2]);
+    expect(restarted(ids, now)).toEqual(expect.arrayContaining([`${CP}/etcd`, `${CP}/kube-apiserver`, `${W1}/kubelet`, `${W2}/kubelet`, `${W1}/kube-proxy`, `${W2}/kube-proxy`]));
+    // The workers one at a time: worker-2's kubelet restarted after worker-1's was Ready again.
+    const since = (h: string) => on(h, 'date -d "$(systemctl show -p ActiveEnterTimestamp --value kubelet)" +%s.%N').then(Number);
+    expect(await since(W2)).toBeGreaterThan(await since(W1));
+    expect((await c.kubectl("get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}")).split(" ")).toEqual(["True", "True"]);
+    expect((await c.p.ok("up", "--yes")).stdout).toContain("No changes");
+  }, 600_000);
+
   it("the cluster taken off its hosts leaves each as it was before (files, units, mounts, links, routes, addresses, rules)", async () => {
     await c.p.ok("config", "set", "kubernetes", "false");
     await c.p.ok("up", "--yes");
