@@ -12,14 +12,11 @@
 // Exits 0 either way, 1 when a step failed (its output is printed), 2 when a prerequisite is missing.
 // `--cleanup` removes what a killed run left behind (ddbc-* in LXD).
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
 import { applyStart, cli, configSet, copyExample, exampleConfig, STACK } from "./etcd/drydock.mjs";
-import { cleanupAndExit, lxc, quitter, secs, sweepLab } from "./lab.mjs";
-import { readKubeEnv, readLabEnv } from "../test/lab/env.mjs";
+import { cleanupAndExit, kubeLabOrQuit, quitter, secs, sweepLab } from "./lab.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const PREFIX = "ddbc";
 const SUBNET = "10.248.0.1/24";
 const s = secs;
@@ -61,13 +58,7 @@ function printPhases(run) {
 
 if (process.argv.includes("--cleanup")) await cleanupAndExit("cluster", PREFIX, `${PREFIX}-cluster-`);
 
-const lab = readLabEnv();
-if (!lab) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
-const kube = readKubeEnv();
-if (!kube) quit("test/lab/kube.env is missing: build the lab's release first with `npm run lab:kube`", 2);
-if (!existsSync(join(ROOT, "dist/installer/cli/main.js"))) quit("dist/ is missing: run `npm run build` first", 2);
-const left = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
-if (left.length) quit(`LXD instances ${left.join(", ")} exist already (another run, or a killed one): if none is running, \`node bench/cluster.mjs --cleanup\``, 1);
+const { lab, kube } = await kubeLabOrQuit("cluster", PREFIX, quit);
 
 const dir = copyExample("cluster", `${PREFIX}-cluster-`);
 const pass = randomBytes(24).toString("base64url");

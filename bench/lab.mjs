@@ -1,10 +1,11 @@
 // What the lab benchmarks share: lxc with stdin closed, sweeping what a run left, medians, seconds as
 // text, and leaving with a reason.
 import { execFile } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { readKubeEnv, readLabEnv } from "../test/lab/env.mjs";
 
 const run = promisify(execFile);
 
@@ -44,4 +45,19 @@ export async function cleanupAndExit(bench, prefix, tmpPrefix) {
   for (const f of stale) rmSync(f, { recursive: true, force: true });
   console.log(`${bench} bench: removed ${gone.join(", ") || "no LXD objects"} and ${stale.length} temp folders`);
   process.exit(0);
+}
+
+/**
+ * The lab and its release, for a benchmark of a Kubernetes example: exits 2 naming what is missing
+ * (the lab, the release, dist/), 1 when instances of a run named `prefix` are still there.
+ */
+export async function kubeLabOrQuit(bench, prefix, quit) {
+  const lab = readLabEnv();
+  if (!lab) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
+  const kube = readKubeEnv();
+  if (!kube) quit("test/lab/kube.env is missing: build the lab's release first with `npm run lab:kube`", 2);
+  if (!existsSync(join(import.meta.dirname, "..", "dist/installer/cli/main.js"))) quit("dist/ is missing: run `npm run build` first", 2);
+  const left = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${prefix}-`));
+  if (left.length) quit(`LXD instances ${left.join(", ")} exist already (another run, or a killed one): if none is running, \`node bench/${bench}.mjs --cleanup\``, 1);
+  return { lab, kube };
 }

@@ -15,14 +15,12 @@
 // step failed (its output is printed), 2 when a prerequisite is missing.
 // BENCH_ROUNDS (default 3). `--cleanup` removes what a killed run left behind (ddbn-* in LXD).
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { applyStart, cli, configSet, copyExample, exampleConfig, STACK } from "./etcd/drydock.mjs";
-import { cleanupAndExit, lxc, median, quitter, secs, sweepLab } from "./lab.mjs";
-import { readKubeEnv, readLabEnv } from "../test/lab/env.mjs";
+import { cleanupAndExit, kubeLabOrQuit, lxc, median, quitter, secs, sweepLab } from "./lab.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const PREFIX = "ddbn";
 const SUBNET = "10.243.0.1/24";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,13 +34,7 @@ const quit = quitter("node");
 if (process.argv.includes("--cleanup")) await cleanupAndExit("node", PREFIX, `${PREFIX}-node-`);
 
 if (!(ROUNDS >= 1)) quit("BENCH_ROUNDS must be ≥ 1", 2);
-const lab = readLabEnv();
-if (!lab) quit("test/lab/lab.env is missing: bring the host lab up first with `npm run lab:up`", 2);
-const kube = readKubeEnv();
-if (!kube) quit("test/lab/kube.env is missing: build the lab's release first with `npm run lab:kube`", 2);
-if (!existsSync(join(ROOT, "dist/installer/cli/main.js"))) quit("dist/ is missing: run `npm run build` first", 2);
-const left = (await lxc("list", "--format", "csv", "-c", "n")).split("\n").filter((n) => n.startsWith(`${PREFIX}-`));
-if (left.length) quit(`LXD instances ${left.join(", ")} exist already (another run, or a killed one): if none is running, \`node bench/node.mjs --cleanup\``, 1);
+const { lab, kube } = await kubeLabOrQuit("node", PREFIX, quit);
 
 const dir = copyExample("kube-node", `${PREFIX}-node-`);
 const cache = mkdtempSync(join(tmpdir(), `${PREFIX}-node-cache-`));

@@ -60,7 +60,7 @@ const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   workers,
   ...(controlPlanes > 1 ? { endpoint: { vip: config.get("vip") ?? subnet.replace(/\.\d+\/\d+$/, ".250") } } : {}),
   allowEvenMembers: config.getBoolean("allowEvenMembers") ?? false,
-  ...(config.get("certRenewBefore") ? { certRenewBefore: config.require("certRenewBefore") } : {}),
+  ...(config.get("certValidity") ? { certValidity: config.require("certValidity") } : {}),
   ...(config.get("podSubnet") ? { podSubnet: config.require("podSubnet") } : {}),
   ...(config.get("serviceSubnet") ? { serviceSubnet: config.require("serviceSubnet") } : {}),
   ...(config.get("apiServerFlags") ? { apiServer: { flags: JSON.parse(config.require("apiServerFlags")) as Record<string, string> } } : {}),
