@@ -79,9 +79,6 @@ export function sameAs(st: FileState | undefined, f: { sha256: string; mode: str
  * every path it may not write), then writes, then removes the set's files
  * that are no longer wanted. Returns what is on the host per path.
  */
-/** Files this large or larger are sent gzipped. */
-const GZIP_FROM = 1 << 20;
-
 export async function putFiles(s: SetTarget, wanted: readonly WantedFile[]): Promise<Record<string, FileState>> {
   const paths = wanted.map((w) => w.path);
   const dirs = [...new Set(paths.flatMap(parentsOf))];
@@ -96,8 +93,7 @@ export async function putFiles(s: SetTarget, wanted: readonly WantedFile[]): Pro
     const sha256 = sha256Hex(w.bytes);
     const st = before.paths.get(w.path);
     if (st?.kind === "file" && sameAs(st, { sha256, mode: w.mode.padStart(4, "0"), owner: w.owner })) return { sha256 };
-    // Large files (binaries) go gzipped, compressed once however many hosts they go to: the wire is the bottleneck.
-    return s.t.upload(w.bytes, w.path, { mode: w.mode, owner: w.owner, sudo: true, signal: s.signal, probed: true, gzip: w.bytes.length >= GZIP_FROM });
+    return s.t.upload(w.bytes, w.path, { mode: w.mode, owner: w.owner, sudo: true, signal: s.signal, probed: true });
   }));
   const dropped = old.files.filter((f) => !paths.includes(f));
   if (dropped.length) await run(s.t, dropped.map((f) => `rm -f -- ${shellQuote(f)}`).join("\n"), { ...root, what: `removing ${dropped.join(", ")} (no longer in set ${s.set})` });
