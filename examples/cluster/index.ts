@@ -6,8 +6,8 @@
  *   drydock stack output kubeconfig --show-secrets > admin.kubeconfig
  *   kubectl --kubeconfig admin.kubeconfig get nodes
  * Config: controlPlanes (1 or 3), workers (2), subnet (the instances' bridge), vip (with more than one
- * control-plane host: a free address on that bridge; default its .250), kubernetes (false: take the
- * cluster off the instances, which stay).
+ * control-plane host: a free address on that bridge; default its .250), schedulable (the
+ * control-plane hosts are workers too), kubernetes (false: take the cluster off the instances, which stay).
  */
 import { Config, kubernetes, lxd, ssh } from "drydock";
 
@@ -49,6 +49,8 @@ const workerNames = Array.from({ length: workerCount }, (_, k) => `${prefix}-wor
 const cps = cpNames.map((name) => ({ name, host: instance(name) }));
 const workers = workerNames.map((name) => ({ name, host: instance(name) }));
 const withKubernetes = config.getBoolean("kubernetes") ?? true;
+// `schedulable`: the control-plane hosts run pods too (each is listed as a worker as well).
+const schedulable = config.getBoolean("schedulable") ?? false;
 
 const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   release,
@@ -57,7 +59,7 @@ const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   // The lab's network has no DNS server: CoreDNS answers cluster names only.
   dnsUpstream: [],
   controlPlane: cps,
-  workers,
+  workers: schedulable ? [...cps, ...workers] : workers,
   ...(controlPlanes > 1 ? { endpoint: { vip: config.get("vip") ?? subnet.replace(/\.\d+\/\d+$/, ".250") } } : {}),
   allowEvenMembers: config.getBoolean("allowEvenMembers") ?? false,
   ...(config.get("certValidity") ? { certValidity: config.require("certValidity") } : {}),

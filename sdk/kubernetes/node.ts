@@ -31,8 +31,13 @@ const BINARIES: Readonly<Record<string, string>> = {
   "cni-bridge": "/opt/cni/bin/bridge", "cni-host-local": "/opt/cni/bin/host-local", "cni-loopback": "/opt/cni/bin/loopback", "cni-portmap": "/opt/cni/bin/portmap",
 };
 const CONTAINERD_READS = ["/usr/local/bin/containerd", "/etc/containerd/config.toml"];
-const KUBELET_READS = ["/usr/local/bin/kubelet", "/etc/kubernetes/kubelet-config.yaml", "/etc/kubernetes/kubelet.kubeconfig", "/etc/kubernetes/pki/ca.crt", "/var/lib/kubelet/pki/kubelet.crt", "/var/lib/kubelet/pki/kubelet.key"];
-export const NODE_PKI = { ca: "/etc/kubernetes/pki/ca.crt", cert: "/var/lib/kubelet/pki/kubelet.crt", key: "/var/lib/kubelet/pki/kubelet.key", kubeconfig: "/etc/kubernetes/kubelet.kubeconfig" } as const;
+/**
+ * A joined node's credentials. The CA its API trusts for clients has a name of its own: a
+ * control-plane host that is also a node keeps the cluster CA at /etc/kubernetes/pki/ca.crt in
+ * another file set (two sets never write one path).
+ */
+export const NODE_PKI = { ca: "/etc/kubernetes/pki/kubelet-client-ca.crt", cert: "/var/lib/kubelet/pki/kubelet.crt", key: "/var/lib/kubelet/pki/kubelet.key", kubeconfig: "/etc/kubernetes/kubelet.kubeconfig" } as const;
+const KUBELET_READS = ["/usr/local/bin/kubelet", "/etc/kubernetes/kubelet-config.yaml", NODE_PKI.kubeconfig, NODE_PKI.ca, NODE_PKI.cert, NODE_PKI.key];
 export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
 const KUBELET_HEALTHY = [
   "bash -c 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf \"GET /healthz HTTP/1.0\\r\\n\\r\\n\" >&3 && tail -n1 <&3 | grep -qx ok'",
@@ -43,7 +48,7 @@ const KUBELET_HEALTHY = [
 export interface NodeClusterArgs {
   /** kubelet's kubeconfig: the API endpoint and its client certificate (CN system:node:<name>, O system:nodes); secret. */
   readonly kubeconfig: Input<string>;
-  /** The cluster CA: kubelet verifies the API server with it, and authenticates clients of its own API. */
+  /** The cluster CA: kubelet authenticates clients of its own API with it (its kubeconfig carries it for the API server). */
   readonly caCertPem: Input<string>;
   /** kubelet's serving certificate (the node's name and addresses), which the API server verifies. */
   readonly servingCertPem: Input<string>;
