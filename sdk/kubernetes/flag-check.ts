@@ -3,7 +3,7 @@
  * the release's binaries, flags/<minor>.ts): an unknown flag is refused naming the closest valid
  * one, and a value that could not travel safely on a systemd ExecStart line is refused too.
  */
-import { FLAGS as V1_37 } from "./flags/v1.37.js";
+import { FLAGS as V1_37 } from "./flags/v1.37/index.js";
 import { closest } from "./config-check.js";
 
 const BY_MINOR: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = { "v1.37": V1_37 };

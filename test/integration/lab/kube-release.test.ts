@@ -72,6 +72,12 @@ describeKube("the lab's Kubernetes release mirror", (_lab, kube) => {
     expect(r.exitCode).toBe(0);
   }, 300_000);
 
+  it("the flag lists drydock checks component flags against are the release's binaries' own", async () => {
+    const r = await execa("node", [join(import.meta.dirname, "../../lab/kube/gen-flags.mjs"), kube.LAB_KUBE_VERSION!, "--check"], { reject: false, all: true, env: { ...process.env, LAB_KUBE_MIRROR_DIR: kube.LAB_KUBE_MIRROR_DIR! } });
+    expect(r.all).toMatch(/matches v1\.\d+\.\d+$/);
+    expect(r.exitCode).toBe(0);
+  }, 120_000);
+
   it("a file changed on the mirror is refused by the digest pinned from the checksum file, naming it", async () => {
     // A copy of the mirror (hard links: cheap) whose kubelet is replaced; its checksum file is not.
     const copy = join(dir, "mirror");

@@ -4,7 +4,7 @@ import { clusterSpecProvider } from "../../../installer/providers/kubernetes/clu
 import { checkConfig } from "../../../sdk/kubernetes/config-check.js";
 import { kubeletDefaults } from "../../../sdk/kubernetes/node.js";
 import { kubeProxyDefaults } from "../../../sdk/kubernetes/kube-proxy.js";
-import { FLAGS } from "../../../sdk/kubernetes/flags/v1.37.js";
+import { FLAGS } from "../../../sdk/kubernetes/flags/v1.37/index.js";
 import { apiServerFlags, controllerManagerFlags, schedulerFlags } from "../../../sdk/kubernetes/control-plane-flags.js";
 import { unknown } from "../../../sdk/internal.js";
 
