@@ -239,6 +239,10 @@ export class Cluster extends ComponentResource {
       connection: admin, template: { name: "kubernetes/addons/apiserver-kubelet.yaml" },
     }, { parent, dependsOn: [apiReady] });
 
+    // Routes to these workers' pod subnets, through their addresses.
+    const routesTo = (to: typeof workers) => all([spec.podCidrs, ...to.map((o) => o.address)] as const)
+      .apply(([m, ...addrs]) => to.map((o, k) => ({ podCidr: (m as Record<string, string>)[o.name]!, via: addrs[k] as string })));
+
     const nodeReady: Resource[] = [];
     const proxies: HealthGate[] = [];
     const routes: PodRoutes[] = [];
@@ -267,12 +271,8 @@ export class Cluster extends ComponentResource {
         host: { connection: h.connection }, nodeName: n, release: rel, kubeconfig: pki.kubeProxy.kubeconfig.content, clusterCidr: podSubnet, inContainer,
         ...(args.kubeProxy ? { config: args.kubeProxy } : {}), after: [node.state], healthTimeout: timeout,
       }, { parent, ...rolling });
-      const others = workers.filter((o) => o.name !== n);
       const podRoutes = new PodRoutes(`${name}-${n}-pod-routes`, {
-        host: { connection: h.connection },
-        routes: all([spec.podCidrs, ...others.map((o) => o.address)] as const).apply(([m, ...addrs]) =>
-          others.map((o, k) => ({ podCidr: (m as Record<string, string>)[o.name]!, via: addrs[k] as string }))),
-        after: [node.state],
+        host: { connection: h.connection }, routes: routesTo(workers.filter((o) => o.name !== n)), after: [node.state],
       }, { parent });
       const ready = new NodeRegistration(`${name}-${n}-registration`, {
         connection: admin, node: n, nodeConnection: h.connection, timeout,
@@ -286,12 +286,7 @@ export class Cluster extends ComponentResource {
 
     // Control-plane hosts that run no pods still reach them (the API server's proxy, webhooks, aggregated APIs).
     for (const h of cps.filter((c) => !workers.some((w) => w.name === c.name))) {
-      routes.push(new PodRoutes(`${name}-${h.name}-pod-routes`, {
-        host: { connection: h.connection },
-        routes: all([spec.podCidrs, ...workers.map((o) => o.address)] as const).apply(([m, ...addrs]) =>
-          workers.map((o, k) => ({ podCidr: (m as Record<string, string>)[o.name]!, via: addrs[k] as string }))),
-        after: [spec],
-      }, { parent }));
+      routes.push(new PodRoutes(`${name}-${h.name}-pod-routes`, { host: { connection: h.connection }, routes: routesTo(workers), after: [spec] }, { parent }));
     }
 
     const coreDnsImage = rel.images.apply((i) => (i as Record<string, ImageArchive>).coredns?.name ?? "");

@@ -3,8 +3,9 @@
  * kube-apiserver of another's on 6443) and the state its components write; delete removes it and
  * the configuration folders drydock's files left empty.
  */
-import { run, shellQuote, type Transport } from "../../transport/types.js";
+import { run, type Transport } from "../../transport/types.js";
 import { checkWith, kubernetes, type Connector, type ResourceProvider } from "./deps.js";
+import { markedBy, readMark, writeMark } from "./state-mark.js";
 
 type Inputs = kubernetes.ControlPlaneStateInputs;
 export interface ControlPlaneStateOutputs extends Inputs {
@@ -18,13 +19,13 @@ const DIRS = kubernetes.CONTROL_PLANE_STATE_DIRS.join(" ");
 // Exit 21: a control plane drydock did not make is there (listed on stdout).
 function preflightScript(host: string): string {
   return [
-    `[ -f ${MARK} ] && [ "$(cat ${MARK})" = ${shellQuote(host)} ] && { echo ours; exit 0; }`,
+    markedBy(MARK, host),
     "foreign=''",
     "for f in /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml; do [ -e \"$f\" ] && foreign=\"$foreign $f (kubeadm's)\"; done",
     // Something already listens on the API port.
     "if command -v ss >/dev/null 2>&1 && ss -Hltn 'sport = :6443' | grep -q .; then foreign=\"$foreign port-6443\"; fi",
     '[ -z "$foreign" ] || { echo "$foreign"; exit 21; }',
-    `mkdir -p /var/lib/drydock ${DIRS} && chmod 0700 ${DIRS} && printf '%s' ${shellQuote(host)} > ${MARK}.tmp && mv ${MARK}.tmp ${MARK}`,
+    `mkdir -p ${DIRS} && chmod 0700 ${DIRS} && ${writeMark(MARK, host)}`,
   ].join("\n");
 }
 
@@ -61,9 +62,8 @@ export function controlPlaneStateProvider(connect: Connector): ResourceProvider<
     },
     async read(id, props, _inputs, ctx) {
       const t = connect(props.connection, (m) => ctx.log(m));
-      const r = await run(t, `if [ -f ${MARK} ]; then cat ${MARK}; else echo '<none>'; fi`, { ...sudo, what: "reading the control plane's state mark" });
       // Gone only on positive evidence: the host answered, and its mark is not there.
-      return r.stdout.trim() === props.host ? { id, props } : undefined;
+      return (await readMark(t, MARK, "reading the control plane's state mark")) === props.host ? { id, props } : undefined;
     },
     async delete(_id, props, ctx) {
       const t = connect(props.connection, (m) => ctx.log(m));

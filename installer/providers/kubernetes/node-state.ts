@@ -7,6 +7,7 @@
  */
 import { run, shellQuote, type Transport } from "../../transport/types.js";
 import { checkWith, kubernetes, type Connector, type ResourceProvider } from "./deps.js";
+import { markedBy, readMark, writeMark } from "./state-mark.js";
 
 type Inputs = kubernetes.NodeStateInputs;
 export interface NodeStateOutputs extends Inputs {
@@ -30,12 +31,12 @@ function preflightScript(node: string): string {
     '  for c in cpu cpuacct cpuset memory pids; do mountpoint -q "/sys/fs/cgroup/$c" || missing="$missing $c"; done',
     '  [ -z "$missing" ] || { echo "$missing"; exit 22; }',
     "fi",
-    `[ -f ${MARK} ] && [ "$(cat ${MARK})" = ${shellQuote(node)} ] && { echo ours; exit 0; }`,
+    markedBy(MARK, node),
     "foreign=''",
     `for d in /var/lib/containerd /var/lib/kubelet/pods /var/lib/cni; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && foreign="$foreign $d"; done`,
     '[ -S /run/containerd/containerd.sock ] && foreign="$foreign /run/containerd/containerd.sock"',
     '[ -z "$foreign" ] || { echo "$foreign"; exit 21; }',
-    `mkdir -p /var/lib/drydock && printf '%s' ${shellQuote(node)} > ${MARK}.tmp && mv ${MARK}.tmp ${MARK}`,
+    writeMark(MARK, node),
   ].join("\n");
 }
 
@@ -117,9 +118,8 @@ export function nodeStateProvider(connect: Connector): ResourceProvider<Inputs, 
 
     async read(id, props, _inputs, ctx) {
       const t = connect(props.connection, (m) => ctx.log(`${props.node}: ${m}`));
-      const r = await run(t, `if [ -f ${MARK} ]; then cat ${MARK}; else echo '<none>'; fi`, { ...sudo, what: "reading the node's state mark" });
       // Gone only on positive evidence: the host answered, and its mark is not there.
-      return r.stdout.trim() === props.node ? { id, props } : undefined;
+      return (await readMark(t, MARK, "reading the node's state mark")) === props.node ? { id, props } : undefined;
     },
 
     async delete(_id, props, ctx) {
