@@ -12,3 +12,4 @@ export interface LabRelease {
 }
 export declare function readKubeEnv(): (Record<string, string> & { release: LabRelease; caPem: string }) | undefined;
 export declare function kubeStackConfig(): { kube: Record<string, string> & { release: LabRelease; caPem: string }; entries: { key: string; value: string }[] };
+export declare function labKubectl(kube: Record<string, string>): string;

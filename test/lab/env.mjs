@@ -1,7 +1,7 @@
 // test/lab/lab.env (written by `npm run lab:up`) as an object: the one reader that the tests,
 // the benchmarks and the examples runner (examples/run.mjs) share.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export const LAB_ENV = join(import.meta.dirname, "lab.env");
 
@@ -59,4 +59,20 @@ export function kubeStackConfig() {
       { key: "mirrorCa", value: kube.caPem },
     ],
   };
+}
+
+/**
+ * The release's own kubectl, executable (the mirror keeps its files non-executable): copied once to
+ * test/lab/run/kubectl-<version>, its path returned.
+ */
+export function labKubectl(kube) {
+  const bin = join(import.meta.dirname, "run", `kubectl-${kube.LAB_KUBE_VERSION}`);
+  if (!existsSync(bin)) {
+    mkdirSync(dirname(bin), { recursive: true });
+    const tmp = `${bin}.${process.pid}.tmp`;
+    copyFileSync(join(kube.LAB_KUBE_MIRROR_DIR, "dl.k8s.io", kube.LAB_KUBE_VERSION, "bin", "linux", "amd64", "kubectl"), tmp);
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, bin);
+  }
+  return bin;
 }

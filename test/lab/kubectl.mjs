@@ -3,22 +3,16 @@
 // admin kubeconfig to examples/<example>/admin.kubeconfig (mode 0600, gitignored) and runs kubectl
 // with the arguments given. Usage: npm run kubectl -- get nodes   (EXAMPLE=cluster STACK=dev by default)
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readKubeEnv } from "./env.mjs";
+import { labKubectl, readKubeEnv } from "./env.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const example = process.env.EXAMPLE ?? "cluster";
 const stack = process.env.STACK ?? "dev";
 const kube = readKubeEnv();
 if (!kube) { console.error("test/lab/kube.env is missing: run npm run lab:kube first"); process.exit(2); }
-const src = join(kube.LAB_KUBE_MIRROR_DIR, "dl.k8s.io", kube.LAB_KUBE_VERSION, "bin", "linux", "amd64", "kubectl");
-const bin = join(root, "test", "lab", "run", `kubectl-${kube.LAB_KUBE_VERSION}`);
-if (!existsSync(bin)) {
-  mkdirSync(join(root, "test", "lab", "run"), { recursive: true });
-  copyFileSync(src, bin); // the mirror keeps its files non-executable
-  chmodSync(bin, 0o755);
-}
+const bin = labKubectl(kube);
 const dir = join(root, "examples", example);
 const passFile = join(dir, ".passphrase");
 const auth = process.env.DRYDOCK_PASSPHRASE || !existsSync(passFile) ? [] : ["--passphrase-file", passFile];

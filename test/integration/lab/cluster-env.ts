@@ -1,9 +1,10 @@
 /**
  * examples/cluster on the lab for tests: a project with the example's program and its config,
- * the release's own kubectl (copied from the lab's mirror, which keeps files non-executable),
+ * the release's own kubectl (test/lab/env.mjs's labKubectl),
  * and what a test compares across runs: each drydock service's invocation on each host.
  */
-import { chmodSync, copyFileSync, cpSync, writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
+import { labKubectl } from "../../lab/env.mjs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { TempProject } from "../cli.js";
@@ -15,6 +16,8 @@ export const UNITS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube
 
 export interface ClusterLab {
   readonly p: TempProject;
+  /** The release's own kubectl. */
+  readonly kubectlPath: string;
   /** The release's kubectl with the stack's admin kubeconfig. */
   kubectl(...args: string[]): Promise<string>;
   /** Any command on the lab host, failing with its output. */
@@ -35,12 +38,10 @@ export async function clusterProject(lab: Lab, kube: Kube, config: Record<string
   };
   // "--": a PEM value starts with dashes.
   for (const [k, v] of Object.entries(all)) await p.ok("config", "set", "--", k, v);
-  const bin = join(p.dir, "kubectl");
-  copyFileSync(join(kube.LAB_KUBE_MIRROR_DIR!, "dl.k8s.io", kube.LAB_KUBE_VERSION!, "bin", "linux", "amd64", "kubectl"), bin);
-  chmodSync(bin, 0o755);
+  const bin = labKubectl(kube);
   const kubeconfig = join(p.dir, "admin.kubeconfig");
   return {
-    p, kubeconfig,
+    p, kubeconfig, kubectlPath: bin,
     async kubectl(...args: string[]) {
       const r = await execa(bin, ["--kubeconfig", kubeconfig, ...args], { reject: false, stdin: "ignore", timeout: 120_000 });
       if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")}: exit ${r.exitCode}: ${r.stderr}`);

@@ -98,7 +98,7 @@ describeKube("a Kubernetes cluster (examples/cluster: 1 control plane, 2 workers
     expect(await c.kubectl("logs", a)).toContain("Started HTTP server on port 8080");
     expect((await c.kubectl("exec", a, "--", "hostname")).trim()).toBe(a);
     // port-forward, through the API server and kubelet.
-    const pf = execa(join(c.p.dir, "kubectl"), ["--kubeconfig", c.kubeconfig, "port-forward", a, "18181:8080"], { reject: false });
+    const pf = execa(c.kubectlPath, ["--kubeconfig", c.kubeconfig, "port-forward", a, "18181:8080"], { reject: false });
     try {
       await new Promise<void>((res, rej) => {
         const t = setTimeout(() => rej(new Error("port-forward did not start")), 20_000);
@@ -141,7 +141,7 @@ describeKube("a Kubernetes cluster (examples/cluster: 1 control plane, 2 workers
     // worker-1's own credentials: its Node, yes; a Secret no pod of it uses, no.
     const nodeKubeconfig = join(dir, "node.kubeconfig");
     writeFileSync(nodeKubeconfig, await lxc("file", "pull", `${W1}/etc/kubernetes/kubelet.kubeconfig`, "-"), { mode: 0o600 });
-    const asNode = (args: string) => execa(join(c.p.dir, "kubectl"), ["--kubeconfig", nodeKubeconfig, ...args.split(" ")], { reject: false });
+    const asNode = (args: string) => execa(c.kubectlPath, ["--kubeconfig", nodeKubeconfig, ...args.split(" ")], { reject: false });
     expect((await asNode(`get node ${W1} -o name`)).stdout).toBe(`node/${W1}`);
     const denied = await asNode("get secret kthw -n default");
     expect(denied.exitCode).toBe(1);
