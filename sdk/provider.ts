@@ -29,6 +29,17 @@ export interface DiffResult {
   readonly deleteBeforeReplace?: boolean;
   /** Why, or what people should know, shown on the step: "renewal: expires in 12 days". */
   readonly note?: string;
+  /**
+   * The changes as the provider sees them (a server's dry run: defaults and admission included),
+   * shown instead of the input diff. Values as people may see them: mask secrets yourself.
+   */
+  readonly detailedDiff?: readonly { readonly path: string; readonly kind: "add" | "delete" | "update"; readonly old?: unknown; readonly new?: unknown }[];
+}
+
+/** What the engine tells `diff` and `update` about the resource's options. */
+export interface DiffOptions {
+  /** The resource's `ignoreChanges` paths: the provider should leave those fields alone. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface CreateResult<O = Record<string, unknown>> {
@@ -60,6 +71,8 @@ export interface ProviderContext {
   readonly urn: string;
   /** Progress for long waits ("waiting for ssh on 10.1.0.5"). */
   log(message: string): void;
+  /** The resource's `ignoreChanges` paths (updates only). */
+  readonly ignoreChanges?: readonly string[];
 }
 
 /** What `check` may use besides the inputs. */
@@ -94,7 +107,7 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
    */
   plannedOutputs?(inputs: I): Partial<O>;
   /** `olds` are the old output properties; without `diff` the engine compares inputs. */
-  diff?(id: string, olds: O, news: I, oldInputs: I): Promise<DiffResult>;
+  diff?(id: string, olds: O, news: I, oldInputs: I, opts?: DiffOptions): Promise<DiffResult>;
   /**
    * Makes the thing. A throw means it finished, its cleanup included; if it
    * failed part-way but left something real, throw a `PartialResultError`.

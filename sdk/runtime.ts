@@ -47,6 +47,11 @@ export interface Runtime {
   /** Keeps the program "running" until the promise settles; records its failure. */
   track<T>(p: Promise<T>): Promise<T>;
   log(severity: "info" | "warning" | "error", message: string): void;
+  /**
+   * Asks the engine for something a program may not do itself (the SDK does no I/O): reading a
+   * folder of YAML, rendering a Helm chart. Runs in previews too; it must change nothing.
+   */
+  invoke?(token: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
 const KEY = Symbol.for("drydock.runtime");
@@ -88,4 +93,11 @@ export function getStack(): string {
 
 export function isDryRun(): boolean {
   return requireRuntime("isDryRun()").settings.dryRun;
+}
+
+/** Calls an engine function (see `Runtime.invoke`); tracked, so a failure is the program's. */
+export function invoke<T>(token: string, args: Record<string, unknown>): Promise<T> {
+  const rt = requireRuntime(`invoke("${token}")`);
+  if (!rt.invoke) return Promise.reject(new Error(`this runtime cannot run "${token}"`));
+  return rt.invoke(token, args) as Promise<T>;
 }

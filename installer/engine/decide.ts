@@ -29,7 +29,7 @@ export async function decide(
   const inputs = opts.ignoreChanges?.length ? applyIgnoreChanges(old.inputs, news, opts.ignoreChanges) : news;
   const diffs = diffProperties(old.inputs, inputs);
   const r = provider.diff
-    ? await provider.diff(old.id ?? "", revealMap(old.outputs), revealMap(inputs), revealMap(old.inputs))
+    ? await provider.diff(old.id ?? "", revealMap(old.outputs), revealMap(inputs), revealMap(old.inputs), { ignoreChanges: opts.ignoreChanges ?? [] })
     : { changes: diffs.length > 0 };
   const changes = r.changes ?? diffs.length > 0;
   const replaces = new Set(r.replaces ?? []);
@@ -45,7 +45,7 @@ export async function decide(
   return {
     op,
     inputs,
-    diffs,
+    diffs: r.detailedDiff && op !== "same" ? r.detailedDiff : diffs,
     replaces: [...replaces].sort(),
     stables: [...(r.stables ?? [])],
     deleteBeforeReplace: Boolean(opts.deleteBeforeReplace || r.deleteBeforeReplace),

@@ -39,6 +39,8 @@ export interface DeploymentOptions {
   readonly targetDependents?: boolean | undefined;
   /** True once a step has failed (the executor records those). */
   readonly stepFailed: () => boolean;
+  /** Engine functions a program may call (`invoke`): token → function. */
+  readonly invokes?: Readonly<Record<string, (args: Record<string, unknown>) => Promise<unknown>>>;
 }
 
 export class Deployment implements Runtime {
@@ -91,6 +93,16 @@ export class Deployment implements Runtime {
 
   log(severity: "info" | "warning" | "error", message: string): void {
     this.o.events({ type: "diag", severity, message: this.o.redactor.redact(message) });
+  }
+
+  async invoke(token: string, args: Record<string, unknown>): Promise<unknown> {
+    const f = this.o.invokes?.[token];
+    if (!f) throw new DrydockError("program", `no engine function "${token}"`);
+    try {
+      return await f(args);
+    } catch (e) {
+      throw new DrydockError("input", this.o.redactor.redact(errorMessage(e)));
+    }
   }
 
   registerResource(resource: object, urn: string, req: RegisterRequest): Promise<RegisterResponse> {
@@ -271,7 +283,7 @@ export class Deployment implements Runtime {
     if (d.op === "update" && !provider.update) {
       throw new DrydockError("input", `${urn}: ${d.diffs.map((x) => x.path).join(", ")} changed, but provider ${req.type} cannot update in place (use replaceOnChanges)`, { urn });
     }
-    const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables, note: d.note };
+    const spec: StepSpec = { ...base, inputs: d.inputs, diffs: d.diffs, replaces: d.replaces, stables: d.stables, note: d.note, ignoreChanges: opts.ignoreChanges ?? [] };
     let st: ResourceState;
     if (!old) st = await this.o.executor.create(spec);
     else if (d.op === "same") st = await this.o.executor.same(spec, old, renamedFrom);

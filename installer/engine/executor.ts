@@ -33,6 +33,8 @@ export interface StepSpec {
   readonly retainOnDelete: boolean;
   readonly additionalSecretOutputs: readonly string[];
   readonly timeouts: { readonly create?: number; readonly update?: number; readonly delete?: number };
+  /** The resource's ignoreChanges paths, passed to its provider's update. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 /** What a step records from its provider call, also when the step fails. */
@@ -241,7 +243,7 @@ export class Executor {
     };
     let st: ResourceState | undefined;
     await this.run("update", spec.urn, spec.type, { diffs: spec.diffs, note: spec.note }, spec.timeouts.update, pending,
-      (ctx) => provider.update!(old.id ?? "", revealMap(old.outputs), news, ctx, revealMap(old.inputs)),
+      (ctx) => provider.update!(old.id ?? "", revealMap(old.outputs), news, { ...ctx, ignoreChanges: spec.ignoreChanges ?? [] }, revealMap(old.inputs)),
       { result: (r) => (st = updated(r.outs ?? {})), partial: (e) => updated(e.outs, e.message) },
     );
     return st!;

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import { setRuntime } from "../../sdk/internal.js";
-import { builtinProviders } from "../providers/index.js";
+import { builtinInvokes, builtinProviders } from "../providers/index.js";
 import { StackCrypter, type DerivedKey } from "./crypter-source.js";
 import { takeDerived, type SharedKey } from "./key-share.js";
 import { configValues, redactConfigSecrets } from "./config-values.js";
@@ -150,6 +150,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
         settings: { project: project.name, stack: req.stack, config, dryRun: req.dryRun },
         state, executor, events, redactor, targets: req.targets, targetDependents: req.targetDependents,
         stepFailed: () => cancelled || errors.length > 0,
+        invokes: builtinInvokes(project.dir),
       });
       if (await runProgram(project, deployment, state, events, req.dryRun)) stateChanged = true;
       errors.push(...deployment.problems);

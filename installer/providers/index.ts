@@ -13,6 +13,7 @@ import { hostProviders } from "./host/index.js";
 import { etcdProviders } from "./etcd/index.js";
 import { kubernetesProviders } from "./kubernetes/index.js";
 import { sshTransport } from "../transport/index.js";
+import { renderInvokes } from "./kubernetes/render.js";
 
 /** Every built-in provider; `connect` is how they reach hosts (unit tests pass a fake). */
 export function builtinProviders(connect: LxdConnector = sshTransport): Record<string, AnyProvider> {
@@ -28,4 +29,9 @@ export function builtinProviders(connect: LxdConnector = sshTransport): Record<s
     ...etcdProviders(connect),
     ...kubernetesProviders(connect),
   };
+}
+
+/** Engine functions programs may call (`invoke`): rendering YAML and charts. */
+export function builtinInvokes(projectDir: string): Record<string, (args: Record<string, unknown>) => Promise<unknown>> {
+  return { ...renderInvokes(projectDir) };
 }

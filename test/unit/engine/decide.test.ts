@@ -128,7 +128,7 @@ describe("decide", () => {
     const { p, calls } = differ({ changes: true });
     const old = state({ pw: new Secret("old") }, { pw: new Secret("old"), sha: "s" });
     await decide(p, old, { pw: new Secret("new") }, {});
-    expect(calls).toEqual([["id-a", { pw: "old", sha: "s" }, { pw: "new" }, { pw: "old" }]]);
+    expect(calls).toEqual([["id-a", { pw: "old", sha: "s" }, { pw: "new" }, { pw: "old" }, { ignoreChanges: [] }]]);
   });
 
   it("shows a changed secret as [secret] in the diffs", async () => {
