@@ -67,6 +67,11 @@ export interface SocketOpener {
   openUnixSocket(path: string): Promise<Duplex>;
 }
 
+/** A transport that can open a TCP stream from its host (an API server behind it). */
+export interface TcpOpener {
+  openTcp(host: string, port: number): Promise<Duplex>;
+}
+
 /** Opens (or reuses) a transport for a connection; unit tests pass a fake. */
 export type Connector<T extends Transport = Transport> = (c: Connection, log?: (m: string) => void) => T;
 

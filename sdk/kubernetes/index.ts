@@ -17,3 +17,4 @@ export { checkFlags, type FlagProblem } from "./flag-check.js";
 export { routerIdOf, type VipSettings } from "./api-endpoint.js";
 export { checkConfig, knownConfigMinors, type ConfigProblem } from "./config-check.js";
 export type { KubeletConfiguration, KubeProxyConfiguration, KubeSchedulerConfiguration } from "./fields/v1.37/index.js";
+export * from "./workloads/index.js";

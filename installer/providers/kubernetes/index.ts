@@ -9,6 +9,7 @@ import { encryptionKeyProvider } from "./encryption-key.js";
 import { manifestsProvider } from "./manifests.js";
 import { nodeRegistrationProvider } from "./node-registration.js";
 import { controlPlaneStateProvider } from "./control-plane-state.js";
+import { objectProvider } from "./object/provider.js";
 
 export function kubernetesProviders(connect: Connector): Record<string, AnyProvider> {
   return {
@@ -20,5 +21,6 @@ export function kubernetesProviders(connect: Connector): Record<string, AnyProvi
     [kubernetes.MANIFESTS_TYPE]: manifestsProvider(connect),
     [kubernetes.NODE_REGISTRATION_TYPE]: nodeRegistrationProvider(connect),
     [kubernetes.CONTROL_PLANE_STATE_TYPE]: controlPlaneStateProvider(connect),
+    [kubernetes.OBJECT_TYPE]: objectProvider(connect),
   };
 }

@@ -121,6 +121,23 @@ export class SshTransport implements Transport {
     }
   }
 
+  /** A TCP stream from this host to host:port (an SSH direct-tcpip channel), for a port not routable from here. */
+  async openTcp(host: string, port: number): Promise<Duplex> {
+    const lease = await this.pool.lease(this.log);
+    try {
+      const stream = await new Promise<Duplex>((resolve, reject) => {
+        lease.client.forwardOut("127.0.0.1", 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch)));
+      });
+      stream.once("close", () => lease.release());
+      return stream;
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/Not connected/i.test(msg)) lease.broken();
+      lease.release();
+      throw new TransportError(this.name, `cannot reach ${host}:${port} from ${this.name}: ${msg}`);
+    }
+  }
+
   async readFile(path: string, o: { sudo?: boolean } = {}): Promise<Buffer | undefined> {
     const p = shellQuote(path);
     const timeoutMs = 300_000;

@@ -1,0 +1,82 @@
+/**
+ * Waiting on the API: an object until it is ready (per its kind), a kind until it is served, an
+ * object until it is gone. Each wait says what it waits for, and its failure says why, from the
+ * cluster's own evidence.
+ */
+import { isNotFound } from "../../../kubeapi/errors.js";
+import { explain } from "../../../kubeapi/explain.js";
+import { readiness, type Obj } from "../../../kubeapi/readiness.js";
+import type { Api } from "./clients.js";
+import type { Target } from "./target.js";
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener("abort", () => {
+    clearTimeout(t);
+    resolve();
+  }, { once: true });
+});
+
+export interface WaitOptions {
+  readonly timeoutS: number;
+  readonly signal?: AbortSignal;
+  readonly log: (m: string) => void;
+}
+
+/** Resolves when the object is ready; throws with the reason when it fails or the time is up. */
+export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<Obj> {
+  const deadline = Date.now() + o.timeoutS * 1000;
+  let last = "";
+  for (let delay = 250; ; delay = Math.min(delay * 1.5, 2000)) {
+    const live = await api.client.request<Obj>("GET", t.path);
+    const r = await readiness(api.client, live);
+    if (r.ready) return live;
+    if (r.failed || Date.now() >= deadline || o.signal?.aborted) {
+      const why = await explain(api.client, live);
+      const head = r.failed ? `${t.label} failed: ${r.failed}` : `${t.label} not ready after ${o.timeoutS}s: ${r.waiting}`;
+      throw new Error(`${head}${why ? `\n    ${why}` : ""}`);
+    }
+    if (r.waiting !== last) o.log(`waiting for ${t.label}: ${(last = r.waiting ?? "")}`);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), o.signal);
+  }
+}
+
+/** Resolves once `find` gives a value (a kind served, a namespace made), or throws `what` at the deadline. */
+export async function until<T>(find: () => Promise<T | undefined>, what: string, o: WaitOptions): Promise<T> {
+  const deadline = Date.now() + o.timeoutS * 1000;
+  let said = false;
+  for (let delay = 250; ; delay = Math.min(delay * 1.5, 2000)) {
+    const v = await find();
+    if (v !== undefined) return v;
+    if (Date.now() >= deadline || o.signal?.aborted) throw new Error(`gave up after ${o.timeoutS}s waiting for ${what}`);
+    if (!said) o.log(`waiting for ${what}`);
+    said = true;
+    await sleep(delay, o.signal);
+  }
+}
+
+interface Holding { metadata?: { finalizers?: string[]; deletionTimestamp?: string }; status?: { conditions?: { type: string; status: string; message?: string }[] } }
+
+/** Resolves once the object is gone; at the deadline, throws naming what still holds it. */
+export async function untilGone(api: Api, t: Target, o: WaitOptions): Promise<void> {
+  const deadline = Date.now() + o.timeoutS * 1000;
+  let said = false;
+  for (let delay = 100; ; delay = Math.min(delay * 1.5, 2000)) {
+    let live: Holding;
+    try {
+      live = await api.client.request<Holding>("GET", t.path);
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    if (Date.now() >= deadline || o.signal?.aborted) {
+      const fins = live.metadata?.finalizers ?? [];
+      const conds = (live.status?.conditions ?? []).filter((c) => c.status === "True" && /Remaining|Failure|Failed/.test(c.type)).map((c) => `${c.type}: ${c.message}`);
+      const held = [fins.length ? `finalizers ${fins.join(", ")}` : "", ...conds].filter(Boolean).join("; ");
+      throw new Error(`${t.label} still exists ${o.timeoutS}s after its deletion${held ? `, held by: ${held}` : ""}`);
+    }
+    if (!said) o.log(`waiting for ${t.label} to go`);
+    said = true;
+    await sleep(delay, o.signal);
+  }
+}
