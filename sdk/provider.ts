@@ -73,6 +73,11 @@ export interface ProviderContext {
   log(message: string): void;
   /** The resource's `ignoreChanges` paths (updates only). */
   readonly ignoreChanges?: readonly string[];
+  /**
+   * For a call that now only waits on something outside (a rollout, a node to register): its
+   * concurrency slot is lent to other steps until `p` settles, so waiters do not hold back work.
+   */
+  readonly idle?: <T>(p: Promise<T>) => Promise<T>;
 }
 
 /** What `check` may use besides the inputs. */
@@ -122,7 +127,8 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   read?(id: string, props: O, inputs: I, ctx: ProviderContext): Promise<ReadResult<O> | undefined>;
   /** Changes the thing in place; `olds` may be what a part-way create or update left (see `PartialResultError`). */
   update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;
-  delete?(id: string, props: O, ctx: ProviderContext): Promise<void>;
+  /** `inputs`: the resource's last inputs (what it was declared with, secrets included). */
+  delete?(id: string, props: O, ctx: ProviderContext, inputs?: I): Promise<void>;
   /** An ID known before `create` runs, so an interrupted create can be read back. */
   idFor?(inputs: I): string | undefined;
   /**

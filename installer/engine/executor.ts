@@ -92,6 +92,16 @@ export class Executor {
    * still running after its grace period) the pending record, so the next run
    * reconciles it.
    */
+  /** One more step may run while `p` (a provider only waiting) settles: its slot is lent. */
+  private async lend<T>(p: Promise<T>): Promise<T> {
+    this.o.limit.concurrency += 1;
+    try {
+      return await p;
+    } finally {
+      this.o.limit.concurrency -= 1;
+    }
+  }
+
   private async run<T>(
     op: StepOp,
     urn: string,
@@ -112,7 +122,7 @@ export class Executor {
         await this.o.state.flush();
       }
       const o = await callWithDeadline({ urn, op, timeoutMs, graceMs: this.graceMs }, (signal) =>
-        call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }) }),
+        call({ signal, urn, log: (message) => this.o.events({ type: "progress", urn, message: this.o.redactor.redact(message) }), idle: (p) => this.lend(p) }),
       );
       const partial = o.thrown?.error instanceof PartialResultError && record.partial ? o.thrown.error : undefined;
       if (o.returned) record.result(o.returned.value);
@@ -331,7 +341,7 @@ export class Executor {
       const pending: PendingOperation = { op: "delete", urn: old.urn, type: old.type, id: old.id, inputs: old.inputs };
       // The entry goes only once the provider has returned: a failed or unfinished delete keeps it.
       await this.run(op, old.urn, old.type, { note, original }, old.deleteTimeout, pending,
-        (ctx) => (provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx) : Promise.resolve()),
+        (ctx) => (provider.delete ? provider.delete(old.id ?? "", revealMap(old.outputs), ctx, revealMap(old.inputs)) : Promise.resolve()),
         { result: forget },
       );
       return;

@@ -5,7 +5,7 @@
  * is stored once, in the inputs, and the output as `{"$input": "<name>"}`.
  * Format 1 (unbound ciphertexts) is still read, and written back as format 2.
  */
-import { Secret, formatPath, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
+import { Secret, containsSecret, formatPath, isPlainObject, isSecret, isUnknown, type PropertyMap, type PropertyValue } from "../../../sdk/internal.js";
 import { secretCredentialsMap } from "../credentials.js";
 import { Crypter } from "../secrets.js";
 import { formatProblems, zodProblems } from "../../../sdk/internal.js";
@@ -23,6 +23,8 @@ export type CrypterSource = () => Crypter;
 export class CheckpointCodec {
   /** Ciphertexts by Secret object and place, so unchanged secrets are not re-encrypted on every write. */
   private readonly cache = new WeakMap<Secret, Map<string, string>>();
+  /** Each resource's encoded text, by state object. */
+  private readonly texts = new WeakMap<ResourceState, string>();
 
   constructor(private readonly crypter: CrypterSource | typeof CheckpointCodec.masked) {}
 
@@ -35,19 +37,30 @@ export class CheckpointCodec {
   }
 
   encode(cp: Checkpoint): string {
-    const doc = {
-      version: FORMAT,
-      project: cp.project,
-      stack: cp.stack,
-      resources: cp.resources.map((r) => ({
-        ...r,
-        inputs: this.encodeMap(r.inputs, `${r.urn} inputs`),
-        outputs: this.encodeOutputs(r),
-      })),
-      outputs: this.encodeMap(cp.outputs, "stack outputs"),
-      pending: cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs, `${p.urn} pending ${p.op}`) })),
-    };
-    return `${JSON.stringify(doc, null, 1)}\n`;
+    // As JSON.stringify(doc, null, 1) would write it, each resource's text kept from the last write
+    // while the resource is the same object (states are replaced, never changed): a pass of many
+    // resources re-encodes only those a step changed.
+    const resources = cp.resources.map((r) => {
+      let text = this.texts.get(r);
+      if (text === undefined) {
+        text = JSON.stringify({ ...r, inputs: this.encodeMap(r.inputs, `${r.urn} inputs`), outputs: this.encodeOutputs(r) }, null, 1);
+        this.texts.set(r, text);
+      }
+      return text;
+    });
+    const at = (text: string, depth: number): string => text.replace(/\n/g, `\n${" ".repeat(depth)}`);
+    const field = (k: string, v: unknown): string => ` ${JSON.stringify(k)}: ${at(JSON.stringify(v, null, 1), 1)}`;
+    const list = resources.length ? `[\n${resources.map((t) => `  ${at(t, 2)}`).join(",\n")}\n ]` : "[]";
+    return `${[
+      "{",
+      [
+        field("version", FORMAT), field("project", cp.project), field("stack", cp.stack),
+        ` "resources": ${list}`,
+        field("outputs", this.encodeMap(cp.outputs, "stack outputs")),
+        field("pending", cp.pending.map((p) => ({ ...p, inputs: this.encodeMap(p.inputs, `${p.urn} pending ${p.op}`) }))),
+      ].join(",\n"),
+      "}",
+    ].join("\n")}\n`;
   }
 
   decode(text: string, where: string): Checkpoint {
@@ -179,12 +192,30 @@ function placeOf(scope: string, path: readonly PropertyKey[]): string {
 /** Outputs shorter than this are stored as they are (readable in the state file); longer ones equal to their input, once. */
 const SHARED_MIN_LENGTH = 4096;
 
-/** True for a long string output equal to the same-named input, secret exactly when it is. */
+/**
+ * True for an output stored as a reference to the same-named input: a long string equal to it,
+ * secret exactly when it is; or an object or list holding a secret (a kubeconfig in a connection)
+ * equal to it with its secrets in the same places, so the secret is stored and encrypted once.
+ */
 function sharedWithInput(out: PropertyValue, input: PropertyValue | undefined): boolean {
   if (input === undefined || isSecret(out) !== isSecret(input)) return false;
   const a = isSecret(out) ? out.value : out;
   const b = isSecret(input) ? input.value : input;
-  return typeof a === "string" && a.length >= SHARED_MIN_LENGTH && a === b;
+  if (typeof a === "string") return a.length >= SHARED_MIN_LENGTH && a === b;
+  return (Array.isArray(a) || isPlainObject(a)) && containsSecret(a) && sameWithSecrets(a, b);
+}
+
+/** Equal values with secrets at the same places. */
+function sameWithSecrets(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
+  if (isSecret(a) || isSecret(b)) return isSecret(a) && isSecret(b) && sameWithSecrets(a.value, b.value);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameWithSecrets(x, b[i]));
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const ka = Object.keys(a);
+    const bo = b as Record<string, PropertyValue>;
+    return ka.length === Object.keys(bo).length && ka.every((k) => k in bo && sameWithSecrets((a as Record<string, PropertyValue>)[k], bo[k]));
+  }
+  return a === b && !isUnknown(a);
 }
 
 /** `{$secret: …}`, `{$escape: …}` and `{$input: …}` are the codec's own markers. */

@@ -161,6 +161,20 @@ describe("CheckpointCodec: a long output equal to its input is stored once", () 
     expect(Object.keys(back.outputs)).toEqual(["content", "key", "short", "sha256"]);
   });
 
+  it("an object holding a secret (a kubeconfig in an access setting) equal to its input is stored and encrypted once", () => {
+    const access = () => ({ kubeconfig: new Secret("apiVersion: v1\nkind: Config\n"), context: "c" });
+    const codec = new CheckpointCodec(source().get);
+    const text = codec.encode(checkpoint({ access: access() }, { access: access(), uid: "u" }));
+    const doc = JSON.parse(text);
+    expect(doc.resources[0].outputs.access).toEqual({ $input: "access" });
+    const back = new CheckpointCodec(source().get).decode(text, "t").resources[0]!;
+    expect(isSecret((back.outputs.access as { kubeconfig: unknown }).kubeconfig)).toBe(true);
+    expect(reveal(back.outputs.access!)).toEqual({ kubeconfig: "apiVersion: v1\nkind: Config\n", context: "c" });
+    // The same value with the secret elsewhere (or none) is stored in full.
+    const other = JSON.parse(codec.encode(checkpoint({ access: access() }, { access: { kubeconfig: "apiVersion: v1\nkind: Config\n", context: "c" } })));
+    expect(other.resources[0].outputs.access.kubeconfig).toBe("apiVersion: v1\nkind: Config\n");
+  });
+
   it("keeps an output that differs from its input, or differs in secretness, in full", () => {
     const text = new CheckpointCodec(source().get).encode(checkpoint({ a: big, b: big }, { a: `${big}!`, b: new Secret(big) }));
     const outputs = JSON.parse(text).resources[0].outputs;
@@ -213,5 +227,20 @@ describe("CheckpointCodec migration from format 1", () => {
     const again = new CheckpointCodec(() => Crypter.open("fixture passphrase", fixture.salt, "dev")).decode(written, "v2.json");
     expect(reveal(again.resources[1]!.inputs)).toEqual(reveal(cp.resources[1]!.inputs));
     expect(reveal(again.outputs)).toEqual({ secretOut: "v1-fixture-stack-output" });
+  });
+});
+
+describe("CheckpointCodec: writing again", () => {
+  it("writes what JSON.stringify(…, null, 1) would, and a replaced resource's new content (texts are kept per state object)", () => {
+    const codec = new CheckpointCodec(source().get);
+    const cp = checkpoint({ path: "a", pw: new Secret("hunter2") });
+    const first = codec.encode(cp);
+    expect(first).toBe(`${JSON.stringify(JSON.parse(first), null, 1)}\n`);
+    const empty = codec.encode({ ...cp, resources: [], pending: [] });
+    expect(empty).toBe(`${JSON.stringify(JSON.parse(empty), null, 1)}\n`);
+    const changed = { ...cp, resources: [{ ...cp.resources[0]!, inputs: { path: "b", pw: new Secret("hunter3") } }, ...cp.resources.slice(1)] };
+    const back = new CheckpointCodec(source().get).decode(codec.encode(changed), "t");
+    expect(reveal(back.resources[0]!.inputs)).toEqual({ path: "b", pw: "hunter3" });
+    expect(codec.encode(cp)).toBe(first);
   });
 });
