@@ -45,7 +45,7 @@ export class KubeClient {
   constructor(readonly endpoint: ApiEndpoint, dial?: Dialer) {
     const tlsOpts: https.AgentOptions = {
       keepAlive: true,
-      maxSockets: 16,
+      maxSockets: 32,
       ca: endpoint.caPem,
       ...(endpoint.certPem ? { cert: endpoint.certPem, key: endpoint.keyPem } : {}),
       rejectUnauthorized: true,

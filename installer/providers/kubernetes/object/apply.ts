@@ -30,12 +30,16 @@ export function conflictsOf(e: ApiError): { field: string; manager: string }[] {
   }));
 }
 
+/** The API server refused the object itself (a 400 or 422: an unknown field, a wrong value, admission). */
+export const isInvalid = (e: unknown): boolean => e instanceof ApiError && (e.code === 400 || e.code === 422);
+
 export async function apply(api: Api, t: Target, body: Record<string, unknown>, o: ApplyOptions): Promise<Obj> {
   try {
     return await api.client.request<Obj>("PATCH", t.path, {
       body,
       contentType: "application/apply-patch+yaml",
-      query: { fieldManager: FIELD_MANAGER, force: o.force, ...(o.dryRun ? { dryRun: "All" } : {}) },
+      // Strict: an unknown or duplicate field is an error, not a warning the apply ignores.
+      query: { fieldManager: FIELD_MANAGER, force: o.force, fieldValidation: "Strict", ...(o.dryRun ? { dryRun: "All" } : {}) },
       ...(o.signal ? { signal: o.signal } : {}),
     });
   } catch (e) {

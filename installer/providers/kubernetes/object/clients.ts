@@ -9,6 +9,8 @@ import type { kubernetes } from "../deps.js";
 export interface Api {
   readonly client: KubeClient;
   readonly discovery: Discovery;
+  /** Whether a namespace existed when first asked in this pass (for previews: one question per namespace). */
+  readonly namespaceSeen: Map<string, Promise<boolean>>;
 }
 
 const clients = new Map<string, Api>();
@@ -25,7 +27,7 @@ export function apiFor(access: kubernetes.KubeAccess, connect: Connector): Api {
       dial = (host, port) => t.openTcp!(host, port);
     }
     const client = new KubeClient(endpoint, dial);
-    clients.set(key, (api = { client, discovery: new Discovery(client) }));
+    clients.set(key, (api = { client, discovery: new Discovery(client), namespaceSeen: new Map() }));
   }
   return api;
 }

@@ -9,7 +9,7 @@ import { digestOf } from "../../../util/hash.js";
 import { PartialResultError } from "../../../../sdk/index.js";
 import { checkWith, containsUnknown, kubernetes, type Connector, type ProviderContext, type ResourceProvider } from "../deps.js";
 import { apiFor, type Api } from "./clients.js";
-import { apply, cleanObject, ConflictError } from "./apply.js";
+import { apply, cleanObject, ConflictError, isInvalid } from "./apply.js";
 import { untilGone, untilReady, until } from "./await.js";
 import { diffObjects, project, withoutPaths } from "./paths.js";
 import { bodyOf, findTarget, type Target } from "./target.js";
@@ -86,10 +86,33 @@ async function reconcile(i: Inputs, ctx: ProviderContext, connect: Connector, fo
   const outs = outsOf(i, t, live);
   if (!i.waitForReady) return { id: t.path, outs };
   try {
-    const ready = await untilReady(api, t, { timeoutS: i.readyTimeout, signal: ctx.signal, log: (m) => ctx.log(m) });
+    const waiting = untilReady(api, t, { timeoutS: i.readyTimeout, signal: ctx.signal, log: (m) => ctx.log(m) });
+    const ready = await (ctx.idle ? ctx.idle(waiting) : waiting);
     return { id: t.path, outs: { ...outs, object: cleanObject(ready) } };
   } catch (e) {
     throw new PartialResultError((e as Error).message, outs as unknown as Record<string, unknown>, t.path);
+  }
+}
+
+/** Why the API server would refuse this new object, if it says so; anything else (no server yet, no namespace yet) is not a problem of the object. */
+async function dryRunCreate(i: Inputs, connect: Connector): Promise<string | undefined> {
+  try {
+    const api = apiFor(i.access, connect);
+    const t = await findTarget(api, i);
+    if (!t) return undefined;
+    // A namespace this run makes: nothing in it can be tried yet (and 200 objects need not each be told so).
+    if (t.namespace) {
+      let seen = api.namespaceSeen.get(t.namespace);
+      if (!seen) {
+        seen = api.client.request("GET", `/api/v1/namespaces/${t.namespace}`).then(() => true, () => false);
+        api.namespaceSeen.set(t.namespace, seen);
+      }
+      if (!(await seen)) return undefined;
+    }
+    await apply(api, t, bodyOf(t, i), { force: i.force, dryRun: true });
+    return undefined;
+  } catch (e) {
+    return isInvalid(e) ? (e as Error).message : undefined;
   }
 }
 
@@ -100,12 +123,18 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
   return {
     secretOutputs: (secretInputs) => (secretInputs.includes("manifest") ? ["object"] : []),
 
-    async check(_olds, news) {
+    async check(olds, news, ctx) {
       const r = checkWith(kubernetes.ObjectArgsSchema, news);
       if (!r.inputs || containsUnknown(r.inputs.manifest)) return r;
       const m = r.inputs.manifest as Record<string, unknown>;
+      // A declaration unchanged since it was applied was checked then (a no-op up stays quick).
+      if (olds && digestOf(olds.manifest) === digestOf(m)) return r;
       const problems = await schemaProblems(m);
-      if (!problems.length) return r;
+      if (!problems.length) {
+        // A preview of a new object: the server's dry run, when it can answer, finds what the schema cannot (unknown fields, admission).
+        const refused = ctx?.dryRun && !olds && !containsUnknown(r.inputs.access) ? await dryRunCreate(r.inputs, connect) : undefined;
+        return refused ? { failures: [{ property: "manifest", reason: refused }] } : r;
+      }
       const valueAt = (p: string): unknown => p.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), m);
       const masked = secretMask(r.inputs.manifest);
       return {
@@ -141,7 +170,7 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
         const note = !live ? "gone from the cluster: made again" : restore ? "puts back what the program declares (drift seen by refresh)" : detailedDiff.length ? undefined : "no field changes on the server";
         return { changes: true, detailedDiff, ...(note ? { note } : {}) };
       } catch (e) {
-        if (e instanceof ConflictError) throw e;
+        if (e instanceof ConflictError || isInvalid(e)) throw e;
         return { changes: true, note: `no server dry run: ${(e as Error).message}` };
       }
     },
@@ -153,8 +182,8 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
     },
 
     async read(id, props, inputs, ctx) {
-      const i = (inputs ?? props) as Inputs;
-      const api = apiFor(props.access, connect);
+      const i = inputs;
+      const api = apiFor(i.access, connect);
       const t = await findTarget(api, i);
       if (!t) return undefined; // the server answered that it no longer serves the kind
       let live: Obj;
@@ -170,8 +199,8 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
       return { id, props: { ...props, object: cleanObject(live), uid: live.metadata.uid ?? "", drift }, inputs: { ...i, manifest: seen } };
     },
 
-    async delete(_id, props, ctx) {
-      const api = apiFor(props.access, connect);
+    async delete(_id, props, ctx, inputs) {
+      const api = apiFor(inputs?.access ?? props.access, connect);
       const t = await findTarget(api, props);
       if (!t) return;
       ctx.log(`deleting ${t.label}`);
@@ -181,7 +210,8 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
         if (isNotFound(e)) return;
         throw e;
       }
-      await untilGone(api, t, { timeoutS: props.deleteTimeout, signal: ctx.signal, log: (m) => ctx.log(m) });
+      const gone = untilGone(api, t, { timeoutS: props.deleteTimeout, signal: ctx.signal, log: (m) => ctx.log(m) });
+      await (ctx.idle ? ctx.idle(gone) : gone);
     },
   };
 }
