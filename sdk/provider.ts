@@ -129,6 +129,11 @@ export interface ResourceProvider<I = Record<string, unknown>, O = Record<string
   update?(id: string, olds: O, news: I, ctx: ProviderContext, oldInputs: I): Promise<UpdateResult<O>>;
   /** `inputs`: the resource's last inputs (what it was declared with, secrets included). */
   delete?(id: string, props: O, ctx: ProviderContext, inputs?: I): Promise<void>;
+  /**
+   * True when this resource's create or update will then wait long (a rollout): its step goes
+   * before ordinary steps waiting for a slot, so the wait overlaps the rest of the pass.
+   */
+  startsEarly?(inputs: I): boolean;
   /** An ID known before `create` runs, so an interrupted create can be read back. */
   idFor?(inputs: I): string | undefined;
   /**

@@ -3,7 +3,7 @@
  * in an update it records the operation as pending, calls the provider under
  * the concurrency limit and timeout, and checkpoints the result.
  */
-import type { LimitFunction } from "p-limit";
+import type { Slots } from "./slots.js";
 import { PartialResultError, type ProviderContext, type ResourceProvider } from "../../sdk/index.js";
 import { containsUnknown, propertyEquals, revealMap, unknown, urnName, type PropertyMap } from "../../sdk/internal.js";
 import { DrydockError, SkippedError } from "./errors.js";
@@ -51,7 +51,7 @@ export interface ExecutorOptions {
   readonly registry: ProviderRegistry;
   readonly events: EventSink;
   readonly redactor: Redactor;
-  readonly limit: LimitFunction;
+  readonly limit: Slots;
   /** Records a failed step; the first one stops the run from scheduling more. */
   readonly onFailure: (e: DrydockError) => void;
   readonly stopped: () => boolean;
@@ -92,6 +92,16 @@ export class Executor {
    * still running after its grace period) the pending record, so the next run
    * reconciles it.
    */
+  /** Whether the provider says this step will then wait long (it goes first). */
+  private startsEarly(type: string, pending: PendingOperation | undefined): boolean {
+    const p = this.o.registry.get(type);
+    try {
+      return Boolean(pending && p?.startsEarly?.(revealMap(pending.inputs)));
+    } catch {
+      return false;
+    }
+  }
+
   /** One more step may run while `p` (a provider only waiting) settles: its slot is lent. */
   private async lend<T>(p: Promise<T>): Promise<T> {
     this.o.limit.concurrency += 1;
@@ -112,7 +122,8 @@ export class Executor {
     call: (ctx: ProviderContext) => Promise<T>,
     record: Recorder<T>,
   ): Promise<T> {
-    const r = await this.o.limit(async (): Promise<{ value?: T; failure?: DrydockError; message?: string; durationMs: number }> => {
+    const early = (op === "create" || op === "update") && this.startsEarly(type, pending);
+    const r = await (early ? this.o.limit.early : this.o.limit)(async (): Promise<{ value?: T; failure?: DrydockError; message?: string; durationMs: number }> => {
       if (this.o.stopped()) throw new SkippedError(`${urn}: not started because an earlier step failed`);
       const started = performance.now();
       this.emit("start", op, urn, type, extra);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import pLimit from "p-limit";
+import { slots } from "./slots.js";
 import { setRuntime } from "../../sdk/internal.js";
 import { builtinInvokes, builtinProviders } from "../providers/index.js";
 import { StackCrypter, type DerivedKey } from "./crypter-source.js";
@@ -126,7 +126,7 @@ export async function runPass(req: PassRequest, sink: EventSink): Promise<PassRe
           }
         };
     const state = new WorkingState(checkpoint, persist);
-    const limit = pLimit(req.parallel);
+    const limit = slots(req.parallel);
     let deployment: Deployment | undefined;
     const executor = new Executor({
       dryRun: req.dryRun, state, registry, events, redactor, limit,

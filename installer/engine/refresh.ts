@@ -2,7 +2,7 @@
  * Refresh: reads every resource back and adopts drift into state, showing it.
  * Only a read that says "gone" drops an entry; a read that fails keeps it.
  */
-import type { LimitFunction } from "p-limit";
+import type { Slots } from "./slots.js";
 import { revealMap, urnName } from "../../sdk/internal.js";
 import { diffProperties } from "./diff.js";
 import type { DrydockError } from "./errors.js";
@@ -18,7 +18,7 @@ export async function refreshAll(
   registry: ProviderRegistry,
   events: EventSink,
   redactor: Redactor,
-  limit: LimitFunction,
+  limit: Slots,
   dryRun: boolean,
   /** A refresh of its own shows drift as updates and deletes; as part of preview/up --refresh, as "refresh" steps. */
   standalone: boolean,

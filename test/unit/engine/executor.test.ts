@@ -1,5 +1,5 @@
 /** The executor after failures and timeouts: what the checkpoint says must match what the provider really did. */
-import pLimit from "p-limit";
+import { slots } from "../../../installer/engine/slots.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PartialResultError, type ProviderContext, type ResourceProvider } from "../../../sdk/index.js";
 import type { PropertyMap } from "../../../sdk/internal.js";
@@ -41,7 +41,7 @@ function setup(provider: ResourceProvider, resources: ResourceState[] = []) {
   const events: EngineEvent[] = [];
   const failures: DrydockError[] = [];
   const executor = new Executor({
-    dryRun: false, state, registry, events: (e) => events.push(e), redactor: new Redactor(), limit: pLimit(4),
+    dryRun: false, state, registry, events: (e) => events.push(e), redactor: new Redactor(), limit: slots(4),
     onFailure: (e) => failures.push(e), stopped: () => false,
   });
   const final = async (): Promise<Checkpoint> => {

@@ -1,4 +1,4 @@
-import pLimit from "p-limit";
+import { slots } from "../../../installer/engine/slots.js";
 import { describe, expect, it } from "vitest";
 import type { ResourceProvider } from "../../../sdk/index.js";
 import type { EngineEvent } from "../../../installer/engine/events.js";
@@ -29,7 +29,7 @@ describe("refreshAll", () => {
     registry.register("t:m:T", provider);
     const state = new WorkingState({ project: "p", stack: "s", resources: [res("gone"), res("down"), res("here")], outputs: {}, pending: [] });
     const events: EngineEvent[] = [];
-    const failures = await refreshAll(state, registry, (e) => events.push(e), new Redactor(), pLimit(4), false, true);
+    const failures = await refreshAll(state, registry, (e) => events.push(e), new Redactor(), slots(4), false, true);
     expect([...state.current.keys()].sort()).toEqual([urn("down"), urn("here")]);
     expect(state.current.get(urn("down"))).toEqual(res("down"));
     expect(failures.map((f) => [f.message, f.context.host])).toEqual([

@@ -27,6 +27,7 @@ export interface ObjectOutputs extends Inputs {
   readonly drift: string[];
 }
 
+const ROLLOUTS = ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "batch/Job", "/Pod"];
 const SERVER_FIELDS = ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"];
 
 /** What a dry run is compared on: no status, no server bookkeeping. */
@@ -145,6 +146,9 @@ export function objectProvider(connect: Connector): ResourceProvider<Inputs, Obj
         }),
       };
     },
+
+    // Rollouts take seconds to minutes: started first, they overlap the applies of everything else.
+    startsEarly: (i) => i.waitForReady && ROLLOUTS.includes(`${i.manifest.apiVersion.split("/").length > 1 ? i.manifest.apiVersion.split("/")[0] : ""}/${i.manifest.kind}`),
 
     plannedOutputs: (i) => (containsUnknown(i.manifest?.metadata) ? {} : { name: i.manifest.metadata.name, ...(i.manifest.metadata.namespace ? { namespace: i.manifest.metadata.namespace } : {}) }),
 
