@@ -45,7 +45,7 @@ const image = "registry.k8s.io/e2e-test-images/agnhost:2.66.1";
 
 /** Where an up's time went, from its events: seconds from the CLI's start. */
 function breakdown(events) {
-  const steps = events.filter((e) => e.type === "step" && (e.phase === "start" || e.phase === "done"));
+  const steps = events.filter((e) => e.type === "step" && (e.phase === "start" || e.phase === "done") && e.op !== "same");
   if (!steps.length) return;
   const at = (phase, re) => steps.filter((e) => e.phase === phase && re.test(e.name)).map((e) => e.at / 1000);
   const span = (xs) => (xs.length ? `${s(Math.min(...xs))} → ${s(Math.max(...xs))}` : "-");

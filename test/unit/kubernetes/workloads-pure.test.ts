@@ -7,6 +7,7 @@ import { readiness, type Obj } from "../../../installer/kubeapi/readiness.js";
 import { objectsOfYaml } from "../../../installer/providers/kubernetes/render.js";
 import { schemaProblems } from "../../../installer/providers/kubernetes/object/validate.js";
 import type { KubeClient } from "../../../installer/kubeapi/client.js";
+import { objectProvider } from "../../../installer/providers/kubernetes/object/provider.js";
 
 const cm = (name: string, ns?: string): KubeManifest => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...(ns ? { namespace: ns } : {}) }, data: { a: "1" } });
 
@@ -105,5 +106,25 @@ describe("YAML and schemas", () => {
     const bad = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { replicas: "3", selector: {}, template: {} } };
     expect(await schemaProblems(bad)).toEqual([["spec.replicas", "must be integer"]]);
     expect(await schemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([]);
+  });
+});
+
+describe("kubernetes.Object check", () => {
+  const p = objectProvider(() => { throw new Error("no SSH here"); });
+  const news = { access: { kubeconfig: "unused" }, manifest: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { replicas: "3", selector: {}, template: {} } } };
+
+  it("a plan names a field the kind's schema refuses, with its value", async () => {
+    const r = await p.check!(undefined, news, { urn: "u", dryRun: true });
+    expect(r.failures).toEqual([{ property: "manifest.spec.replicas", reason: 'Deployment must be integer (got "3")' }]);
+  });
+
+  it("an unchanged declaration, or the apply half of up (its plan checked it), is not checked again", async () => {
+    expect((await p.check!(news, news, { urn: "u", dryRun: true })).failures).toBeUndefined();
+    expect((await p.check!(undefined, news, { urn: "u", dryRun: false })).failures).toBeUndefined();
+  });
+
+  it("a name that is not a DNS name is refused with its path", async () => {
+    const r = await p.check!(undefined, { ...news, manifest: { ...news.manifest, metadata: { name: "Web_1" } } }, { urn: "u", dryRun: true });
+    expect(r.failures?.[0]?.property).toBe("manifest.metadata.name");
   });
 });

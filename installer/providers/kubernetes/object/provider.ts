@@ -1,7 +1,7 @@
 /**
  * kubernetes.Object's provider: server-side apply (field manager "drydock"), diffs from a server
  * dry run, drift from refresh, readiness per kind, deletes that wait for finalizers. The object's
- * id is its API path.
+ * id is its API server and path.
  */
 import { ApiError, isNotFound } from "../../../kubeapi/errors.js";
 import type { Obj } from "../../../kubeapi/readiness.js";
@@ -85,13 +85,15 @@ async function reconcile(i: Inputs, ctx: ProviderContext, connect: Connector, fo
   ctx.log(`applying ${i.manifest.kind} ${i.manifest.metadata.name}`);
   const { t, live } = await applyNow(api, i, ctx, force, ignore);
   const outs = outsOf(i, t, live);
-  if (!i.waitForReady) return { id: t.path, outs };
+  // The id names the object completely: its API server and path.
+  const id = `${api.client.server}${t.path}`;
+  if (!i.waitForReady) return { id, outs };
   try {
     const waiting = untilReady(api, t, { timeoutS: i.readyTimeout, signal: ctx.signal, log: (m) => ctx.log(m) });
     const ready = await (ctx.idle ? ctx.idle(waiting) : waiting);
-    return { id: t.path, outs: { ...outs, object: cleanObject(ready) } };
+    return { id, outs: { ...outs, object: cleanObject(ready) } };
   } catch (e) {
-    throw new PartialResultError((e as Error).message, outs as unknown as Record<string, unknown>, t.path);
+    throw new PartialResultError((e as Error).message, outs as unknown as Record<string, unknown>, id);
   }
 }
 
@@ -122,14 +124,19 @@ const restoring = (olds: ObjectOutputs, news: Inputs): boolean => (olds.drift?.l
 
 export function objectProvider(connect: Connector): ResourceProvider<Inputs, ObjectOutputs> {
   return {
+    // Two resources with one id are one object (same server, same path): a replacement that keeps
+    // the object's identity (replaceOnChanges) must not delete what its create just applied.
+    idIsIdentity: true,
     secretOutputs: (secretInputs) => (secretInputs.includes("manifest") ? ["object"] : []),
 
     async check(olds, news, ctx) {
       const r = checkWith(kubernetes.ObjectArgsSchema, news);
       if (!r.inputs || containsUnknown(r.inputs.manifest)) return r;
       const m = r.inputs.manifest as Record<string, unknown>;
-      // A declaration unchanged since it was applied was checked then (a no-op up stays quick).
-      if (olds && digestOf(olds.manifest) === digestOf(m)) return r;
+      // A declaration unchanged since it was applied was checked then (a no-op up stays quick); and
+      // the plan (a preview, or up's first half) checks what the apply half then applies, which the
+      // server validates again (fieldValidation=Strict).
+      if (!ctx?.dryRun || (olds && digestOf(olds.manifest) === digestOf(m))) return r;
       const problems = await schemaProblems(m);
       if (!problems.length) {
         // A preview of a new object: the server's dry run, when it can answer, finds what the schema cannot (unknown fields, admission).
