@@ -30,8 +30,13 @@ export function conflictsOf(e: ApiError): { field: string; manager: string }[] {
   }));
 }
 
-/** The API server refused the object itself (a 400 or 422: an unknown field, a wrong value, admission). */
-export const isInvalid = (e: unknown): boolean => e instanceof ApiError && (e.code === 400 || e.code === 422);
+/**
+ * The API server refused the object itself: a 400 or 422 (a wrong value, admission), or the 500
+ * server-side apply answers for a field its schema does not have ("failed to create typed patch
+ * object … field not declared in schema").
+ */
+export const isInvalid = (e: unknown): boolean => e instanceof ApiError
+  && (e.code === 400 || e.code === 422 || (e.code === 500 && /failed to create typed patch object/.test(e.message)));
 
 export async function apply(api: Api, t: Target, body: Record<string, unknown>, o: ApplyOptions): Promise<Obj> {
   try {
