@@ -68,7 +68,21 @@ const cluster = withKubernetes ? new kubernetes.Cluster(prefix, {
   ...(config.get("apiServerFlags") ? { apiServer: { flags: JSON.parse(config.require("apiServerFlags")) as Record<string, string> } } : {}),
 }) : undefined;
 
+// A workload in the same program: applied once the cluster is "done" (server-side apply, then
+// awaited until its pods are available). The image is the release's agnhost, already on the nodes.
+const withWorkload = (config.getBoolean("workload") ?? true) && (workerCount > 0 || schedulable);
+const hello = cluster && withWorkload ? new kubernetes.App("hello", {
+  cluster,
+  namespace: new kubernetes.Namespace("demo", { cluster }).name,
+  image: release.images.apply((i) => (i as Record<string, { name: string }>).agnhost!.name),
+  args: ["netexec", "--http-port=8080"],
+  port: 8080,
+  replicas: 2,
+  config: { "motd.txt": "hello from drydock" },
+}) : undefined;
+
 export const kubeconfig = cluster?.kubeconfig;
+export const app = hello?.host;
 export const endpoint = cluster?.endpoint;
 export const nodes = cluster?.nodes;
 // Where the endpoint is not routable from here: run this, then kubectl with --server https://127.0.0.1:6443.

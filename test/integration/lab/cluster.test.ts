@@ -75,6 +75,8 @@ describeKube("a Kubernetes cluster (examples/cluster: 1 control plane, 2 workers
       expect(n.status.nodeInfo.kubeletVersion).toBe(kube.LAB_KUBE_VERSION);
     }
     expect(await c.kubectl("get", "--raw", "/readyz")).toBe("ok");
+    // The example's workload came up in the same run, awaited: its pods were available when up returned.
+    expect(await c.kubectl("-n", "demo", "get", "deployment", "hello", "-o", "jsonpath={.status.availableReplicas}")).toBe("2");
     expect(await c.kubectl("-n", "kube-system", "get", "deployment", "coredns", "-o", "jsonpath={.status.availableReplicas}")).toBe("2");
     // The check pod that proved DNS is gone again.
     expect(await c.kubectl("get", "pods", "-n", "default", "-l", "app.kubernetes.io/managed-by=drydock", "-o", "name")).toBe("");
