@@ -13,3 +13,12 @@ export interface LabRelease {
 export declare function readKubeEnv(): (Record<string, string> & { release: LabRelease; caPem: string }) | undefined;
 export declare function kubeStackConfig(): { kube: Record<string, string> & { release: LabRelease; caPem: string }; entries: { key: string; value: string }[] };
 export declare function labKubectl(kube: Record<string, string>): string;
+export interface LabArtifact {
+  name: string;
+  version: string;
+  url: string;
+  sha256: string;
+  path: string;
+  caPem: string;
+}
+export declare function labHelm(kube?: Record<string, string> & { caPem: string }): LabArtifact;

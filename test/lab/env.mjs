@@ -62,6 +62,16 @@ export function kubeStackConfig() {
 }
 
 /**
+ * The lab's helm as an artifact (sdk/artifact.ts's shape): the get.helm.sh-style archive on the
+ * mirror, its sha256, the binary's member path and the mirror's CA. Throws, saying what to run,
+ * without a kube.env that names it.
+ */
+export function labHelm(kube = readKubeEnv()) {
+  if (!kube?.LAB_HELM_URL) throw new Error(`no helm in ${KUBE_ENV}: build the lab's release first (npm run lab:kube)`);
+  return { name: "helm", version: kube.LAB_HELM_VERSION, url: kube.LAB_HELM_URL, sha256: kube.LAB_HELM_SHA256, path: kube.LAB_HELM_PATH, caPem: kube.caPem };
+}
+
+/**
  * The release's own kubectl, executable (the mirror keeps its files non-executable): copied once to
  * test/lab/run/kubectl-<version>, its path returned.
  */

@@ -35,8 +35,10 @@ if (iv.corednsForKube && iv.corednsForKube !== versions.coredns) {
 }
 
 // Images: rebuilt when a binary in them, the image scripts or the tools they copy change.
+// helm, a client beside the cluster, is in no image and stays out of their key.
+const { helm: _helm, ...imageVersionKey } = versions;
 const imageHash = createHash("sha256")
-  .update(JSON.stringify(versions)).update(bins.kubernetes).update(bins.coredns)
+  .update(JSON.stringify(imageVersionKey)).update(bins.kubernetes).update(bins.coredns)
   .update(readFileSync(join(KUBE_DIR, "images.mjs"))).update(readFileSync(join(KUBE_DIR, "oci.mjs")))
   .update(readFileSync("/bin/busybox")).digest("hex").slice(0, 16);
 const imageDir = join(CACHE, "images", `${kubeVersion}-${imageHash}`);

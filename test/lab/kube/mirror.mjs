@@ -40,7 +40,7 @@ export function writeMirror({ root, arch, versions, bins, images, work }) {
     for (const [sumPath, text] of sums(hex, basename(path))) put(join(root, sumPath), Buffer.from(text));
   };
   const gh = (repo, tag) => `github.com/${repo}/releases/download/${tag}`;
-  const { kubernetes: K, etcd: E, containerd: C, runc: R, cni: N, crictl: T, coredns: D } = versions;
+  const { kubernetes: K, etcd: E, containerd: C, runc: R, cni: N, crictl: T, coredns: D, helm: H } = versions;
 
   for (const b of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl"]) {
     const p = `dl.k8s.io/${K}/bin/linux/${arch}/${b}`;
@@ -64,6 +64,10 @@ export function writeMirror({ root, arch, versions, bins, images, work }) {
   add(`${gh("coredns/coredns", D)}/coredns_${D.slice(1)}_linux_${arch}.tgz`,
     tgz([["coredns", join(bins.coredns, "coredns")]], join(work, "coredns")),
     (hex, name) => [[`${gh("coredns/coredns", D)}/${name}.sha256`, `${hex}  ${name}\n`]]);
+  // get.helm.sh: linux-<arch>/helm in the archive; a shasum-style .sha256sum and a digest-only .sha256.
+  add(`get.helm.sh/helm-${H}-linux-${arch}.tar.gz`,
+    tgz([["helm", join(bins.helm, "helm")]], join(work, "helm"), `linux-${arch}`),
+    (hex, name) => [[`get.helm.sh/${name}.sha256sum`, `${hex}  ${name}\n`], [`get.helm.sh/${name}.sha256`, `${hex}\n`]]);
   for (const img of Object.values(images)) {
     const colon = img.name.lastIndexOf(":");
     const p = `images/${img.name.slice(0, colon)}/${img.name.slice(colon + 1)}/linux-${arch}.tar`;

@@ -39,6 +39,7 @@ export function builds(kubeVersion = DEFAULT_KUBE_VERSION) {
   const crictl = pinned("cri-tools", "sigs.k8s.io/cri-tools");
   const etcd = pinned("etcd", "go.etcd.io/etcd/server/v3");
   const coredns = pinned("coredns", "github.com/coredns/coredns");
+  const helm = pinned("helm", "helm.sh/helm/v4");
   const k = "k8s.io/kubernetes";
   return [
     {
@@ -85,6 +86,13 @@ export function builds(kubeVersion = DEFAULT_KUBE_VERSION) {
       name: "coredns", version: coredns, module: "coredns", cgo: false, tags: "",
       ldflags: `-X github.com/coredns/coredns/coremain.GitCommit=${ZERO_COMMIT.slice(0, 7)}`,
       packages: { coredns: "github.com/coredns/coredns" },
+    },
+    {
+      // As upstream's Makefile sets them for a tagged build; without them `helm version` says v4.3.
+      name: "helm", version: helm, module: "helm", cgo: false, tags: "",
+      ldflags: [`version=${helm}`, "metadata=", `gitCommit=${ZERO_COMMIT}`, "gitTreeState=clean"]
+        .map((v) => `-X helm.sh/helm/v4/internal/version.${v}`).join(" "),
+      packages: { helm: "helm.sh/helm/v4/cmd/helm" },
     },
   ];
 }
