@@ -10,10 +10,10 @@ interface ContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+  state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
-interface PodObj {
+export interface PodObj {
   metadata: { name: string; uid: string; creationTimestamp?: string };
   spec?: { nodeName?: string };
   status?: { phase?: string; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[]; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
@@ -29,7 +29,7 @@ const selectorOf = (o: Obj): string | undefined => {
   return labels && Object.keys(labels).length ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") : undefined;
 };
 
-async function podsOf(client: KubeClient, o: Obj): Promise<PodObj[]> {
+export async function podsOf(client: KubeClient, o: Obj): Promise<PodObj[]> {
   const ns = o.metadata.namespace;
   if (!ns) return [];
   if (o.kind === "Pod") return [o as unknown as PodObj];
@@ -48,8 +48,8 @@ async function warnings(client: KubeClient, ns: string, uids: readonly string[])
     .map((e) => `${e.reason}: ${e.message?.trim()}`);
 }
 
-async function lastLines(client: KubeClient, ns: string, pod: string, container: string): Promise<string> {
-  const text = await client.request<string>("GET", `/api/v1/namespaces/${ns}/pods/${pod}/log`, { query: { container, previous: true, tailLines: 5 }, text: true })
+async function lastLines(client: KubeClient, ns: string, pod: string, container: string, previous = true): Promise<string> {
+  const text = await client.request<string>("GET", `/api/v1/namespaces/${ns}/pods/${pod}/log`, { query: { container, previous, tailLines: 5 }, text: true })
     .catch(() => "");
   return text.trim() ? `; last log lines:\n      ${text.trim().split("\n").join("\n      ")}` : "";
 }
@@ -65,7 +65,7 @@ async function containerProblems(client: KubeClient, ns: string, p: PodObj): Pro
       const exit = c.lastState?.terminated ? ` (last exit ${c.lastState.terminated.exitCode}, ${c.lastState.terminated.reason})` : "";
       out.push(`${w.reason}: ${w.message ?? `container ${c.name}`}${exit} — ${where}, container ${c.name}${logs}`);
     } else if (t && t.exitCode !== 0) {
-      out.push(`${t.reason ?? "Terminated"} (exit ${t.exitCode}) — ${where}, container ${c.name}`);
+      out.push(`${t.reason ?? "Terminated"} (exit ${t.exitCode}) — ${where}, container ${c.name}${await lastLines(client, ns, p.metadata.name, c.name, false)}`);
     } else if (!c.ready && c.state?.waiting === undefined && !t) {
       out.push(`${where}: container ${c.name} running but not Ready (readiness probe)`);
     }
@@ -90,4 +90,22 @@ export async function explain(client: KubeClient, o: Obj): Promise<string> {
   } catch (e) {
     return `(could not look at its pods and events: ${(e as Error).message})`;
   }
+}
+
+/**
+ * The pods behind a ready-looking object, as "pod/container:restarts" for each running, ready
+ * container, or why one is not (a container that crashes right after starting looks ready for a
+ * moment: two equal snapshots a second apart say it is not restarting).
+ */
+export async function podSnapshot(client: KubeClient, o: Obj): Promise<{ ok: true; key: string } | { ok: false; why: string }> {
+  const pods = (await podsOf(client, o)).filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp);
+  const parts: string[] = [];
+  for (const p of pods) {
+    if (p.status?.phase === "Succeeded") continue;
+    for (const c of p.status?.containerStatuses ?? []) {
+      if (!c.state?.running || !c.ready) return { ok: false, why: `pod ${p.metadata.name}: container ${c.name} is not running and ready` };
+      parts.push(`${p.metadata.name}/${c.name}:${c.restartCount ?? 0}`);
+    }
+  }
+  return { ok: true, key: parts.sort().join(",") };
 }

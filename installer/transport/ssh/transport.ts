@@ -11,7 +11,7 @@ import {
 } from "../types.js";
 import { isRetryable } from "./connect.js";
 import { runOnChannel, type ChannelRun } from "./channel.js";
-import type { HostPool } from "./pool.js";
+import type { HostPool, Lease } from "./pool.js";
 import { buildInvocation, type SudoMode } from "./script.js";
 import { checkedUpload, installScript, statScript, type InstallPlan } from "./install.js";
 
@@ -98,21 +98,28 @@ export class SshTransport implements Transport {
     }
   }
 
+  /** A forwarded stream on a leased channel slot, freed when the stream closes; a failure frees it at once. */
+  private async forwarded(open: (client: Lease["client"], cb: (err: Error | undefined, ch: Duplex) => void) => void): Promise<Duplex> {
+    const lease = await this.pool.lease(this.log);
+    try {
+      const stream = await new Promise<Duplex>((resolve, reject) => open(lease.client, (err, ch) => (err ? reject(err) : resolve(ch))));
+      stream.once("close", () => lease.release());
+      return stream;
+    } catch (e) {
+      if (/Not connected/i.test((e as Error).message)) lease.broken();
+      lease.release();
+      throw e;
+    }
+  }
+
   /** A stream to a unix socket on the host (stream-local forwarding); its channel slot is freed when it closes. */
   async openUnixSocket(socketPath: string): Promise<Duplex> {
     const deadline = Date.now() + (this.connection.connectTimeout ?? 30) * 1000;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      const lease = await this.pool.lease(this.log);
       try {
-        const stream = await new Promise<Duplex>((resolve, reject) => {
-          lease.client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => (err ? reject(err) : resolve(ch)));
-        });
-        stream.once("close", () => lease.release());
-        return stream;
+        return await this.forwarded((c, cb) => c.openssh_forwardOutStreamLocal(socketPath, cb));
       } catch (e) {
         const msg = (e as Error).message;
-        if (/Not connected/i.test(msg)) lease.broken();
-        lease.release();
         if (!/open failed|Channel open failure|Not connected/i.test(msg) || Date.now() + delay > deadline) {
           throw new TransportError(this.name, `cannot open the unix socket ${socketPath}: ${msg} (is the daemon running, and may ${this.connection.user} use the socket?)`);
         }
@@ -123,18 +130,10 @@ export class SshTransport implements Transport {
 
   /** A TCP stream from this host to host:port (an SSH direct-tcpip channel), for a port not routable from here. */
   async openTcp(host: string, port: number): Promise<Duplex> {
-    const lease = await this.pool.lease(this.log);
     try {
-      const stream = await new Promise<Duplex>((resolve, reject) => {
-        lease.client.forwardOut("127.0.0.1", 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch)));
-      });
-      stream.once("close", () => lease.release());
-      return stream;
+      return await this.forwarded((c, cb) => c.forwardOut("127.0.0.1", 0, host, port, cb));
     } catch (e) {
-      const msg = (e as Error).message;
-      if (/Not connected/i.test(msg)) lease.broken();
-      lease.release();
-      throw new TransportError(this.name, `cannot reach ${host}:${port} from ${this.name}: ${msg}`);
+      throw new TransportError(this.name, `cannot reach ${host}:${port} from ${this.name}: ${(e as Error).message}`);
     }
   }
 

@@ -4,8 +4,8 @@
  * cluster's own evidence.
  */
 import { isNotFound } from "../../../kubeapi/errors.js";
-import { explain } from "../../../kubeapi/explain.js";
-import { readiness, type Obj } from "../../../kubeapi/readiness.js";
+import { explain, podSnapshot } from "../../../kubeapi/explain.js";
+import { readiness, type Obj, type Readiness } from "../../../kubeapi/readiness.js";
 import type { Api } from "./clients.js";
 import type { Target } from "./target.js";
 
@@ -23,21 +23,45 @@ export interface WaitOptions {
   readonly log: (m: string) => void;
 }
 
+/** Kinds whose pods are looked at too: ready only when their containers stay up. */
+const WITH_PODS = ["Deployment", "StatefulSet", "DaemonSet", "Pod"];
+const SETTLE_MS = 1000;
+
+const STAYING = "ready; checking that its containers stay up";
+
+/**
+ * Readiness, and for kinds with pods their containers: a container that crashes right after it
+ * starts looks ready for a moment, so the same containers must be running and ready, none
+ * restarted, twice at least a second apart. `since`: the first such sighting, kept across calls.
+ */
+async function readyNow(api: Api, live: Obj, since: { key?: string; at?: number }): Promise<Readiness> {
+  const r = await readiness(api.client, live);
+  if (!r.ready || !WITH_PODS.includes(String(live.kind))) return r;
+  const snap = await podSnapshot(api.client, live);
+  if (!snap.ok) return { ready: false, waiting: snap.why };
+  if (since.key === snap.key && Date.now() - since.at! >= SETTLE_MS) return r;
+  if (since.key !== snap.key) Object.assign(since, { key: snap.key, at: Date.now() });
+  return { ready: false, waiting: STAYING };
+}
+
 /** Resolves when the object is ready; throws with the reason when it fails or the time is up. */
 export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<Obj> {
   const deadline = Date.now() + o.timeoutS * 1000;
   let last = "";
+  const since: { key?: string; at?: number } = {};
   for (let delay = 250; ; delay = Math.min(delay * 1.5, 2000)) {
     const live = await api.client.request<Obj>("GET", t.path);
-    const r = await readiness(api.client, live);
+    const r = await readyNow(api, live, since);
     if (r.ready) return live;
+    if (r.waiting !== STAYING) delete since.key;
     if (r.failed || Date.now() >= deadline || o.signal?.aborted) {
       const why = await explain(api.client, live);
       const head = r.failed ? `${t.label} failed: ${r.failed}` : `${t.label} not ready after ${o.timeoutS}s: ${r.waiting}`;
       throw new Error(`${head}${why ? `\n    ${why}` : ""}`);
     }
     if (r.waiting !== last) o.log(`waiting for ${t.label}: ${(last = r.waiting ?? "")}`);
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), o.signal);
+    const pause = r.waiting === STAYING ? SETTLE_MS / 2 : delay;
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), o.signal);
   }
 }
 
