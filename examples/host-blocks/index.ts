@@ -19,7 +19,7 @@ const server = new ssh.Host("lxd-server", {
   hostKey: config.require("sshHostKey"),
 });
 const remote = new lxd.Remote("lab", { host: server });
-const bridge = new lxd.Network("bridge", { remote, name: `${prefix}-br0`, ipv4: config.get("subnet") ?? "10.217.0.1/24" });
+const bridge = new lxd.Network("bridge", { remote, name: `${prefix}-br0`, ipv4: config.get("subnet") ?? "10.218.0.1/24" });
 const web = new lxd.Instance("web", {
   remote, name: `${prefix}-web`, image: config.get("image") ?? "drydock-debian-12",
   networks: [bridge.name], limits: { cpu: 1, memory: "256MiB" },

@@ -27,7 +27,7 @@ describeLab("host building blocks (examples/host-blocks) on the lab", (lab) => {
     await p.ok("stack", "init", "dev");
     const config: Record<string, string> = {
       prefix: PREFIX, sshHost: lab.host, sshPort: String(lab.port), sshUser: lab.user, sshKeyPath: lab.key,
-      sshHostKey: lab.hostKey, authorizedKey: lab.publicKey, image: lab.image, subnet: "10.217.0.1/24", blocks: "false",
+      sshHostKey: lab.hostKey, authorizedKey: lab.publicKey, image: lab.image, subnet: "10.218.0.1/24", blocks: "false",
     };
     for (const [k, v] of Object.entries(config)) await p.ok("config", "set", k, v);
     await p.ok("up", "--yes");
