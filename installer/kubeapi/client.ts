@@ -40,6 +40,8 @@ class DialingAgent extends https.Agent {
 
 export class KubeClient {
   private readonly agent: https.Agent;
+  /** Long-lived requests (watches) have their own connections, apart from the request pool. */
+  private readonly streamAgent: https.Agent;
   readonly server: string;
 
   constructor(readonly endpoint: ApiEndpoint, dial?: Dialer) {
@@ -51,19 +53,66 @@ export class KubeClient {
       rejectUnauthorized: true,
     };
     this.agent = dial ? new DialingAgent(dial, tlsOpts) : new https.Agent(tlsOpts);
+    const streamOpts = { ...tlsOpts, keepAlive: false, maxSockets: Infinity };
+    this.streamAgent = dial ? new DialingAgent(dial, streamOpts) : new https.Agent(streamOpts);
     this.server = endpoint.server.origin;
+  }
+
+  private headers(accept: string): Record<string, string> {
+    return { accept, ...(this.endpoint.token ? { authorization: `Bearer ${this.endpoint.token}` } : {}) };
+  }
+
+  /**
+   * A GET whose answer is a stream of JSON lines (a watch): each line parsed and given to `onLine`.
+   * Resolves when the server ends the stream or `signal` aborts it; rejects on an error status.
+   */
+  stream(path: string, query: RequestOptions["query"], onLine: (v: unknown) => void, signal: AbortSignal): Promise<void> {
+    const url = new URL(path, this.endpoint.server);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const what = `GET ${url.pathname} (watch)`;
+    return new Promise<void>((resolve, reject) => {
+      const req = https.request(url, { method: "GET", headers: this.headers("application/json"), agent: this.streamAgent, signal, timeout: 300_000 }, (res) => {
+        const status = res.statusCode ?? 0;
+        let buf = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          buf += c;
+          if (status < 200 || status >= 300) return;
+          try {
+            for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+              const line = buf.slice(0, nl).trim();
+              buf = buf.slice(nl + 1);
+              if (line) onLine(JSON.parse(line));
+            }
+          } catch (e) {
+            req.destroy(new Error(`${what}: ${(e as Error).message}`));
+          }
+        });
+        res.on("end", () => {
+          if (status >= 200 && status < 300) return resolve();
+          let parsed: unknown = buf;
+          try {
+            parsed = JSON.parse(buf);
+          } catch { /* not JSON: kept as text */ }
+          reject(ApiError.from(status, parsed, what));
+        });
+        res.on("error", (e) => (signal.aborted ? resolve() : reject(e)));
+      });
+      req.on("timeout", () => req.destroy(new Error("no data within 300s")));
+      req.on("error", (e) => (signal.aborted ? resolve() : reject(new Error(`${what} on ${this.server}: ${e.message}`))));
+      req.end();
+    });
   }
 
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     const url = new URL(path, this.endpoint.server);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
-    const headers: Record<string, string> = { accept: o.text ? "*/*" : "application/json" };
+    const headers = this.headers(o.text ? "*/*" : "application/json");
     if (body !== undefined) {
       headers["content-type"] = o.contentType ?? "application/json";
       headers["content-length"] = String(Buffer.byteLength(body));
     }
-    if (this.endpoint.token) headers.authorization = `Bearer ${this.endpoint.token}`;
     const what = `${method} ${url.pathname}`;
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = https.request(url, { method, headers, agent: this.agent, signal: o.signal, timeout: o.timeoutMs ?? 30_000 }, (res) => {
@@ -87,5 +136,6 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { KubeClient } from "./client.js";
 
-export type Obj = { metadata: { name: string; namespace?: string; generation?: number; uid?: string }; spec?: Record<string, unknown>; status?: Record<string, unknown> } & Record<string, unknown>;
+export type Obj = { metadata: { name: string; namespace?: string; generation?: number; uid?: string; resourceVersion?: string }; spec?: Record<string, unknown>; status?: Record<string, unknown> } & Record<string, unknown>;
 
 export interface Readiness {
   readonly ready: boolean;

@@ -3,6 +3,7 @@
  * object until it is gone. Each wait says what it waits for, and its failure says why, from the
  * cluster's own evidence.
  */
+import type { Match } from "../../../kubeapi/changes.js";
 import { isNotFound } from "../../../kubeapi/errors.js";
 import { explain, podSnapshot } from "../../../kubeapi/explain.js";
 import { readiness, type Obj, type Readiness } from "../../../kubeapi/readiness.js";
@@ -44,12 +45,32 @@ async function readyNow(api: Api, live: Obj, since: { key?: string; at?: number 
   return { ready: false, waiting: STAYING };
 }
 
-/** Resolves when the object is ready; throws with the reason when it fails or the time is up. */
+/**
+ * What changes when the object may have become ready: the object itself, or for a Service its
+ * EndpointSlices. The collection to watch and which of its objects count.
+ */
+function changesOf(t: Target): { collection: string; match: Match; own: boolean } {
+  if (t.info.base === "/api/v1" && t.info.plural === "services") {
+    return {
+      collection: `/apis/discovery.k8s.io/v1/namespaces/${t.namespace}/endpointslices`,
+      match: (o) => o.metadata?.labels?.["kubernetes.io/service-name"] === t.name,
+      own: false,
+    };
+  }
+  return { collection: t.path.slice(0, t.path.lastIndexOf("/")), match: (o) => o.metadata?.name === t.name, own: true };
+}
+
+/**
+ * Resolves when the object is ready; throws with the reason when it fails or the time is up.
+ * It looks again on every change a watch reports, and at the latest after a growing pause.
+ */
 export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<Obj> {
   const deadline = Date.now() + o.timeoutS * 1000;
   let last = "";
   const since: { key?: string; at?: number } = {};
+  const { collection, match, own } = changesOf(t);
   for (let delay = 250; ; delay = Math.min(delay * 1.5, 2000)) {
+    const looked = Date.now();
     const live = await api.client.request<Obj>("GET", t.path);
     const r = await readyNow(api, live, since);
     if (r.ready) return live;
@@ -60,8 +81,9 @@ export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<O
       throw new Error(`${head}${why ? `\n    ${why}` : ""}`);
     }
     if (r.waiting !== last) o.log(`waiting for ${t.label}: ${(last = r.waiting ?? "")}`);
-    const pause = r.waiting === STAYING ? SETTLE_MS / 2 : delay;
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), o.signal);
+    const ms = Math.min(r.waiting === STAYING ? SETTLE_MS / 2 : delay, Math.max(0, deadline - Date.now()));
+    if (r.waiting === STAYING) await sleep(ms, o.signal);
+    else await api.changes.wait(collection, match, { since: looked, ms, from: own ? live.metadata.resourceVersion : undefined, signal: o.signal });
   }
 }
 

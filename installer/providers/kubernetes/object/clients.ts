@@ -1,4 +1,5 @@
 /** One API client (and its discovery cache) per kubeconfig, context and SSH path, shared by every object of a pass. */
+import { Changes } from "../../../kubeapi/changes.js";
 import { KubeClient, type Dialer } from "../../../kubeapi/client.js";
 import { Discovery } from "../../../kubeapi/discovery.js";
 import { parseKubeconfig } from "../../../kubeapi/kubeconfig.js";
@@ -9,6 +10,8 @@ import type { kubernetes } from "../deps.js";
 export interface Api {
   readonly client: KubeClient;
   readonly discovery: Discovery;
+  /** Watches that wake waiters early. */
+  readonly changes: Changes;
   /** Whether a namespace existed when first asked in this pass (for previews: one question per namespace). */
   readonly namespaceSeen: Map<string, Promise<boolean>>;
 }
@@ -27,7 +30,7 @@ export function apiFor(access: kubernetes.KubeAccess, connect: Connector): Api {
       dial = (host, port) => t.openTcp!(host, port);
     }
     const client = new KubeClient(endpoint, dial);
-    clients.set(key, (api = { client, discovery: new Discovery(client), namespaceSeen: new Map() }));
+    clients.set(key, (api = { client, discovery: new Discovery(client), changes: new Changes(client), namespaceSeen: new Map() }));
   }
   return api;
 }
