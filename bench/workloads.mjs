@@ -9,6 +9,8 @@
 //   D. for comparison: the same manifests in namespace "bench-kubectl" with the release's own
 //      `kubectl apply --server-side` and then `kubectl rollout status` for each Deployment (the
 //      same work: applied and awaited), and `kubectl apply --server-side` alone
+//   E. after a destroy, a first `up` into a new namespace with readiness not awaited
+//      (waitForReady: false): drydock's apply alone, against kubectl's apply alone
 // target: A no slower than D's apply-and-await. Exits 0 either way, 1 when a step failed, 2 when
 // a prerequisite is missing. `--cleanup` removes what a killed run left behind.
 import { spawnSync } from "node:child_process";
@@ -95,6 +97,10 @@ try {
   console.log(`  ${"   kubectl apply --server-side, nothing changed".padEnd(48)} ${s(again)}`);
   kubectl("delete", "namespace", "bench-kubectl", "--wait=true", "--timeout=300s");
   await cli(appsDir, pass, ["destroy", "--yes", "--stack", STACK]);
+  await configSet(appsDir, pass, { ns: "bench-e", wait: "false" });
+  figures.apply = apply;
+  await up("E. first up, readiness not awaited");
+  await cli(appsDir, pass, ["destroy", "--yes", "--stack", STACK]);
 } catch (e) {
   failed = e;
 } finally {
@@ -109,4 +115,6 @@ if (failed) {
 }
 const a = figures["A. first up, Deployments awaited"];
 const b = figures["B. no-op up (target ≤ 2 s)"];
+const e = figures["E. first up, readiness not awaited"];
 console.log(`\nfirst up ${s(a)} vs kubectl apply + rollout status ${s(figures.D)} (${a <= figures.D ? "no slower: met" : "slower: MISSED"}); no-op up ${s(b)} (limit 2 s: ${b <= 2 ? "met" : "MISSED"})`);
+console.log(`apply alone: drydock ${s(e)} (its plan included) vs kubectl ${s(figures.apply)} (${e <= figures.apply ? "no slower" : "slower"})`);
