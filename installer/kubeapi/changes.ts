@@ -38,6 +38,7 @@ export class Changes {
    */
   wait(collection: string, match: Match, o: { since: number; ms: number; from?: string; signal?: AbortSignal }): Promise<void> {
     return new Promise<void>((resolve) => {
+      if (o.signal?.aborted) return resolve();
       const w = this.watchOf(collection, o.from);
       if (w?.recent.some((r) => r.at >= o.since && match(r.o))) return resolve();
       let timer: NodeJS.Timeout | undefined;

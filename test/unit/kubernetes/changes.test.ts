@@ -103,6 +103,16 @@ describe("Changes", () => {
     await first;
   });
 
+  it("a cancelled run stops waiting at once, whether cancelled before or during the wait", async () => {
+    fresh();
+    const before = new AbortController();
+    before.abort();
+    expect(await timed(changes.wait(COLLECTION, () => false, { since: Date.now(), ms: 5_000, signal: before.signal }))).toBeLessThan(50);
+    const during = new AbortController();
+    setTimeout(() => during.abort(), 100);
+    expect(await timed(changes.wait(COLLECTION, () => false, { since: Date.now(), ms: 5_000, signal: during.signal }))).toBeLessThan(1000);
+  });
+
   it("a watch the server refuses leaves each waiter on its timer, and is not asked again at once", async () => {
     fresh();
     refuse = true;
