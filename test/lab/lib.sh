@@ -16,6 +16,8 @@ ETC_DIR=/etc/drydock-lab                  # lab sshd config and host key
 SSHD_CONFIG=$ETC_DIR/sshd_config
 SSHD_HOSTKEY=$ETC_DIR/ssh_host_ed25519_key
 SSHD_PIDFILE=/run/drydock-lab/sshd.pid    # written by sshd itself (see sshd_config)
+# sshd opens its -E log again for every connection: a log in a clone dies with the clone.
+SSHD_LOG=/var/log/drydock-lab/sshd.log
 POOL_DIR=/var/lib/drydock-lab/pool        # tmpfs behind the labfast pool
 CACHE_DIR=/var/cache/drydock-lab          # built rootfs tarballs, keyed by recipe hash
 LXCFS_DIR=/var/lib/lxcfs

@@ -269,6 +269,14 @@ ensure_sshd() {
     changed=1
   fi
   /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
+  install -d -m 0755 "$(dirname "$SSHD_LOG")"
+  # An sshd started with its log elsewhere (in a clone, by an older lab) refuses every connection
+  # once that clone is gone: started again here, by its PID.
+  # (sshd rewrites its title, so its command line is one string: "sshd: /usr/sbin/sshd -f … -E …").
+  if pid=$(sshd_pid) && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- " -E $SSHD_LOG"; then
+    log "sshd: pid $pid logs elsewhere; restarting it with its log at $SSHD_LOG"
+    stop_pid "$pid"
+  fi
   if pid=$(sshd_pid); then
     if [[ -n $changed ]]; then
       kill -HUP "$pid"
@@ -276,12 +284,12 @@ ensure_sshd() {
     fi
   else
     rm -f "$SSHD_PIDFILE"
-    /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$RUN_DIR/sshd.log" || die "sshd did not start (log: $RUN_DIR/sshd.log)"
+    /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$SSHD_LOG" || die "sshd did not start (log: $SSHD_LOG)"
     for ((i = 0; i < 50; i++)); do
       [[ -s $SSHD_PIDFILE ]] && break
       sleep 0.1
     done
-    pid=$(sshd_pid) || { tail -n 5 "$RUN_DIR/sshd.log" >&2; die "sshd did not start (log: $RUN_DIR/sshd.log)"; }
+    pid=$(sshd_pid) || { tail -n 5 "$SSHD_LOG" >&2; die "sshd did not start (log: $SSHD_LOG)"; }
     log "sshd started on 127.0.0.1:$LAB_SSH_PORT (pid $pid)"
   fi
   echo "$pid" >"$RUN_DIR/sshd.pid"
