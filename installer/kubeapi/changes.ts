@@ -94,7 +94,7 @@ export class Changes {
     for (const waiter of [...w.waiters]) if (waiter.match(e.object)) waiter.wake();
   }
 
-  /** The stream ended (the server's timeout, an error): its waiters go on with their timers; the next wait opens a new one. */
+  /** The stream ended (the server's timeout, an error, closed here): its waiters go on with their timers; the next wait opens a new one. */
   private ended(collection: string, w: Watch): void {
     clearTimeout(w.linger);
     if (this.watches.get(collection) === w) this.watches.delete(collection);
@@ -107,8 +107,7 @@ export class Changes {
   }
 
   private closeWatch(collection: string, w: Watch): void {
-    clearTimeout(w.linger);
     w.abort.abort();
-    if (this.watches.get(collection) === w) this.watches.delete(collection);
+    this.ended(collection, w);
   }
 }

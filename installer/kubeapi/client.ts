@@ -38,6 +38,15 @@ class DialingAgent extends https.Agent {
   }
 }
 
+/** An error answer as an ApiError, from its Status when the body is one. */
+function failure(status: number, text: string, what: string): ApiError {
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch { /* not JSON: kept as text */ }
+  return ApiError.from(status, parsed, what);
+}
+
 export class KubeClient {
   private readonly agent: https.Agent;
   /** Long-lived requests (watches) have their own connections, apart from the request pool. */
@@ -58,6 +67,12 @@ export class KubeClient {
     this.server = endpoint.server.origin;
   }
 
+  private url(path: string, query: RequestOptions["query"]): URL {
+    const url = new URL(path, this.endpoint.server);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
   private headers(accept: string): Record<string, string> {
     return { accept, ...(this.endpoint.token ? { authorization: `Bearer ${this.endpoint.token}` } : {}) };
   }
@@ -67,8 +82,7 @@ export class KubeClient {
    * Resolves when the server ends the stream or `signal` aborts it; rejects on an error status.
    */
   stream(path: string, query: RequestOptions["query"], onLine: (v: unknown) => void, signal: AbortSignal): Promise<void> {
-    const url = new URL(path, this.endpoint.server);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = this.url(path, query);
     const what = `GET ${url.pathname} (watch)`;
     return new Promise<void>((resolve, reject) => {
       const req = https.request(url, { method: "GET", headers: this.headers("application/json"), agent: this.streamAgent, signal, timeout: 300_000 }, (res) => {
@@ -88,14 +102,7 @@ export class KubeClient {
             req.destroy(new Error(`${what}: ${(e as Error).message}`));
           }
         });
-        res.on("end", () => {
-          if (status >= 200 && status < 300) return resolve();
-          let parsed: unknown = buf;
-          try {
-            parsed = JSON.parse(buf);
-          } catch { /* not JSON: kept as text */ }
-          reject(ApiError.from(status, parsed, what));
-        });
+        res.on("end", () => (status >= 200 && status < 300 ? resolve() : reject(failure(status, buf, what))));
         res.on("error", (e) => (signal.aborted ? resolve() : reject(e)));
       });
       req.on("timeout", () => req.destroy(new Error("no data within 300s")));
@@ -105,8 +112,7 @@ export class KubeClient {
   }
 
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-    const url = new URL(path, this.endpoint.server);
-    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = this.url(path, o.query);
     const body = o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
     const headers = this.headers(o.text ? "*/*" : "application/json");
     if (body !== undefined) {
@@ -127,11 +133,7 @@ export class KubeClient {
       req.end();
     });
     if (status >= 200 && status < 300) return (o.text ? text : text ? JSON.parse(text) : undefined) as T;
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch { /* not JSON: kept as text */ }
-    throw ApiError.from(status, parsed, what);
+    throw failure(status, text, what);
   }
 
   close(): void {

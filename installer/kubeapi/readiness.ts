@@ -73,18 +73,33 @@ function pod(o: Obj): Readiness {
   return cond(o, "Ready")?.status === "True" ? READY : wait(`pod ${String(phase ?? "Pending")}, not Ready`);
 }
 
+/** A Service's EndpointSlices: where they are listed, and the label that names their Service. */
+const slicesOf = (namespace: string | undefined): string => `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`;
+const SERVICE_NAME = "kubernetes.io/service-name";
+
 async function service(client: KubeClient, o: Obj): Promise<Readiness> {
   const spec = o.spec ?? {};
   if (spec.type === "ExternalName" || !spec.selector || Object.keys(spec.selector as object).length === 0) return READY;
   const slices = await client.request<{ items: { endpoints?: { conditions?: { ready?: boolean } }[] }[] }>(
-    "GET", `/apis/discovery.k8s.io/v1/namespaces/${o.metadata.namespace}/endpointslices`, { query: { labelSelector: `kubernetes.io/service-name=${o.metadata.name}` } });
+    "GET", slicesOf(o.metadata.namespace), { query: { labelSelector: `${SERVICE_NAME}=${o.metadata.name}` } });
   const ready = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
   return ready > 0 ? READY : wait("no ready endpoint (no pod behind the selector is Ready)");
 }
 
+const groupOf = (o: Obj): string => (String(o.apiVersion).includes("/") ? String(o.apiVersion).split("/")[0]! : "");
+
+/**
+ * Where a change that can make the object ready shows, when that is not the object itself: a
+ * Service's EndpointSlices (what service() reads). The list path, and which of its objects count.
+ */
+export function readinessSource(o: Obj): { collection: string; match: (x: { metadata?: { labels?: Record<string, string> } }) => boolean } | undefined {
+  if (groupOf(o) !== "" || o.kind !== "Service") return undefined;
+  return { collection: slicesOf(o.metadata.namespace), match: (x) => x.metadata?.labels?.[SERVICE_NAME] === o.metadata.name };
+}
+
 export async function readiness(client: KubeClient, o: Obj): Promise<Readiness> {
   const kind = o.kind as string;
-  const group = String(o.apiVersion).includes("/") ? String(o.apiVersion).split("/")[0] : "";
+  const group = groupOf(o);
   if (group === "apps" && kind === "Deployment") return deployment(o);
   if (group === "apps" && kind === "StatefulSet") return statefulSet(o);
   if (group === "apps" && kind === "DaemonSet") return daemonSet(o);

@@ -12,6 +12,7 @@ import { Changes } from "../../../installer/kubeapi/changes.js";
 import { KubeClient } from "../../../installer/kubeapi/client.js";
 import { parseKubeconfig } from "../../../installer/kubeapi/kubeconfig.js";
 import { issueCa, issueLeaf, type Issued } from "../../../installer/pki/issue.js";
+import { renderKubeconfig } from "../../../installer/pki/kubeconfig.js";
 
 const COLLECTION = "/api/v1/namespaces/default/configmaps";
 let ca: Issued;
@@ -59,11 +60,7 @@ beforeAll(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 const fresh = (): void => {
-  client = new KubeClient(parseKubeconfig(JSON.stringify({
-    "current-context": "c", contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
-    clusters: [{ name: "k", cluster: { server: url, "certificate-authority-data": Buffer.from(ca.certPem).toString("base64") } }],
-    users: [{ name: "u", user: { "client-certificate-data": Buffer.from(admin.certPem).toString("base64"), "client-key-data": Buffer.from(admin.keyPem).toString("base64") } }],
-  })));
+  client = new KubeClient(parseKubeconfig(renderKubeconfig({ server: url, caCertPem: ca.certPem, certificate: admin, clusterName: "k", userName: "u" })));
   changes = new Changes(client);
 };
 afterEach(() => {

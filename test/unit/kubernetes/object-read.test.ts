@@ -8,6 +8,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueCa, issueLeaf, type Issued } from "../../../installer/pki/issue.js";
+import { renderKubeconfig } from "../../../installer/pki/kubeconfig.js";
 import { objectProvider } from "../../../installer/providers/kubernetes/object/provider.js";
 import { kubernetes, type ProviderContext } from "../../../sdk/index.js";
 
@@ -41,11 +42,7 @@ async function server(cert: Issued): Promise<string> {
   return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
-const kubeconfig = (server: string) => JSON.stringify({
-  "current-context": "c", contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
-  clusters: [{ name: "k", cluster: { server, "certificate-authority-data": Buffer.from(ca.certPem).toString("base64") } }],
-  users: [{ name: "u", user: { "client-certificate-data": Buffer.from(client.certPem).toString("base64"), "client-key-data": Buffer.from(client.keyPem).toString("base64") } }],
-});
+const kubeconfig = (server: string) => renderKubeconfig({ server, caCertPem: ca.certPem, certificate: client, clusterName: "k", userName: "u" });
 
 const inputs = (server: string) => kubernetes.ObjectArgsSchema.parse({
   access: { kubeconfig: kubeconfig(server) },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyPatches, mergePatch, type KubeManifest } from "../../../sdk/kubernetes/workloads/patch.js";
 import { diffObjects, project, withoutPaths } from "../../../installer/providers/kubernetes/object/paths.js";
 import { parseKubeconfig } from "../../../installer/kubeapi/kubeconfig.js";
-import { readiness, type Obj } from "../../../installer/kubeapi/readiness.js";
+import { readiness, readinessSource, type Obj } from "../../../installer/kubeapi/readiness.js";
 import { objectsOfYaml } from "../../../installer/providers/kubernetes/render.js";
 import { schemaProblems } from "../../../installer/providers/kubernetes/object/validate.js";
 import type { KubeClient } from "../../../installer/kubeapi/client.js";
@@ -92,6 +92,15 @@ describe("readiness", () => {
     expect((await readiness(none, job)).failed).toBe("BackoffLimitExceeded: m");
     expect((await readiness(none, { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, status: { phase: "Failed" } })).failed).toMatch(/pod failed/);
     expect((await readiness(none, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } })).ready).toBe(true);
+  });
+
+  it("a Service's readiness is read from (and watched in) its EndpointSlices; other kinds from themselves", () => {
+    const src = readinessSource({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "demo" } });
+    expect(src?.collection).toBe("/apis/discovery.k8s.io/v1/namespaces/demo/endpointslices");
+    expect(src?.match({ metadata: { labels: { "kubernetes.io/service-name": "web" } } })).toBe(true);
+    expect(src?.match({ metadata: { labels: { "kubernetes.io/service-name": "api" } } })).toBe(false);
+    expect(readinessSource(dep({}))).toBeUndefined();
+    expect(readinessSource({ apiVersion: "example.com/v1", kind: "Service", metadata: { name: "web" } })).toBeUndefined();
   });
 });
 

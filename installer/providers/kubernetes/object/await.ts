@@ -6,7 +6,7 @@
 import type { Match } from "../../../kubeapi/changes.js";
 import { isNotFound } from "../../../kubeapi/errors.js";
 import { explain, podSnapshot } from "../../../kubeapi/explain.js";
-import { readiness, type Obj, type Readiness } from "../../../kubeapi/readiness.js";
+import { readiness, readinessSource, type Obj, type Readiness } from "../../../kubeapi/readiness.js";
 import type { Api } from "./clients.js";
 import type { Target } from "./target.js";
 
@@ -46,17 +46,13 @@ async function readyNow(api: Api, live: Obj, since: { key?: string; at?: number 
 }
 
 /**
- * What changes when the object may have become ready: the object itself, or for a Service its
- * EndpointSlices. The collection to watch and which of its objects count.
+ * What to watch for a change that may make the object ready: what its readiness is read from when
+ * that is another object (a Service's EndpointSlices), else the object itself, in its collection.
+ * `own`: the object's resourceVersion is a place to start that watch from.
  */
-function changesOf(t: Target): { collection: string; match: Match; own: boolean } {
-  if (t.info.base === "/api/v1" && t.info.plural === "services") {
-    return {
-      collection: `/apis/discovery.k8s.io/v1/namespaces/${t.namespace}/endpointslices`,
-      match: (o) => o.metadata?.labels?.["kubernetes.io/service-name"] === t.name,
-      own: false,
-    };
-  }
+function changesOf(t: Target, live: Obj): { collection: string; match: Match; own: boolean } {
+  const other = readinessSource(live);
+  if (other) return { ...other, own: false };
   return { collection: t.path.slice(0, t.path.lastIndexOf("/")), match: (o) => o.metadata?.name === t.name, own: true };
 }
 
@@ -68,10 +64,11 @@ export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<O
   const deadline = Date.now() + o.timeoutS * 1000;
   let last = "";
   const since: { key?: string; at?: number } = {};
-  const { collection, match, own } = changesOf(t);
+  let watched: ReturnType<typeof changesOf> | undefined;
   for (let delay = 250; ; delay = Math.min(delay * 1.5, 2000)) {
     const looked = Date.now();
     const live = await api.client.request<Obj>("GET", t.path);
+    const { collection, match, own } = (watched ??= changesOf(t, live));
     const r = await readyNow(api, live, since);
     if (r.ready) return live;
     if (r.waiting !== STAYING) delete since.key;
@@ -81,9 +78,9 @@ export async function untilReady(api: Api, t: Target, o: WaitOptions): Promise<O
       throw new Error(`${head}${why ? `\n    ${why}` : ""}`);
     }
     if (r.waiting !== last) o.log(`waiting for ${t.label}: ${(last = r.waiting ?? "")}`);
-    const ms = Math.min(r.waiting === STAYING ? SETTLE_MS / 2 : delay, Math.max(0, deadline - Date.now()));
-    if (r.waiting === STAYING) await sleep(ms, o.signal);
-    else await api.changes.wait(collection, match, { since: looked, ms, from: own ? live.metadata.resourceVersion : undefined, signal: o.signal });
+    const left = Math.max(0, deadline - Date.now());
+    if (r.waiting === STAYING) await sleep(Math.min(SETTLE_MS / 2, left), o.signal);
+    else await api.changes.wait(collection, match, { since: looked, ms: Math.min(delay, left), from: own ? live.metadata.resourceVersion : undefined, signal: o.signal });
   }
 }
 
